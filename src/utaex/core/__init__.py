@@ -1,0 +1,40 @@
+"""The exchange core: pure, deterministic, single-threaded; ``Engine.apply`` is the only door."""
+
+from .commands import (
+    CancelAll,
+    CancelBatch,
+    CancelItem,
+    CancelOrder,
+    Command,
+    CreateApiKey,
+    CreateUser,
+    Deposit,
+    PlaceBatch,
+    PlaceOrder,
+    SetHoldMode,
+    SetLeverage,
+)
+from .engine import Engine
+from .errors import Reject
+from .instruments import Instrument, InstrumentSet
+from .order import Order
+
+__all__ = [
+    "CancelAll",
+    "CancelBatch",
+    "CancelItem",
+    "CancelOrder",
+    "Command",
+    "CreateApiKey",
+    "CreateUser",
+    "Deposit",
+    "Engine",
+    "Instrument",
+    "InstrumentSet",
+    "Order",
+    "PlaceBatch",
+    "PlaceOrder",
+    "Reject",
+    "SetHoldMode",
+    "SetLeverage",
+]

@@ -1,0 +1,63 @@
+"""Engine invariants, checked by tests and after recovery (read-only).
+
+- no book is crossed;
+- every open order holds exactly ``remaining * per_lot`` and each coin's ``frozen`` is the sum of them;
+- each coin's ``margin`` is the sum of the user's position margins in that coin;
+- conservation: per coin, sum(balances) + fees == deposits + debts + realized futures PnL, where the
+  realized PnL of linear contracts equals sum(open long cost) - sum(open short cost) exactly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def check(eng: Engine) -> list[str]:
+    problems: list[str] = []
+    for key, book in eng.books.items():
+        if book.is_crossed():
+            problems.append(f"book {key} crossed")
+        for levels in (book.bids, book.asks):
+            for price, level in levels.items():
+                for order in level.values():
+                    if order.price != price or eng.orders.get(order.order_id) is not order:
+                        problems.append(f"book {key} holds stray order {order.order_id}")
+    frozen: dict[tuple[int, str], int] = {}
+    for order in eng.orders.values():
+        if order.frozen != (order.qty - order.filled) * order.per_lot and order.in_book:
+            problems.append(f"order {order.order_id} holds {order.frozen}")
+        k = (order.uid, order.frozen_coin)
+        frozen[k] = frozen.get(k, 0) + order.frozen
+    margin: dict[tuple[int, str], int] = {}
+    linear_pnl: dict[str, int] = {}
+    for pos in eng.positions.values():
+        inst = eng.instruments.by_key[(pos.category, pos.symbol)]
+        k = (pos.uid, inst.settle)
+        margin[k] = margin.get(k, 0) + pos.margin
+        if pos.pending_close > pos.qty or pos.qty < 0:
+            problems.append(f"position {pos.uid} {pos.symbol} {pos.pos_side} pending {pos.pending_close}")
+        if inst.kind == "linear":
+            sign = 1 if pos.pos_side == "long" else -1
+            linear_pnl[inst.settle] = linear_pnl.get(inst.settle, 0) + sign * pos.cost
+    totals: dict[str, int] = {}
+    debts: dict[str, int] = {}
+    for uid, acct in eng.accounts.items():
+        for coin, asset in acct.assets.items():
+            if asset.frozen != frozen.get((uid, coin), 0):
+                problems.append(f"user {uid} {coin} frozen {asset.frozen} != {frozen.get((uid, coin), 0)}")
+            if asset.margin != margin.get((uid, coin), 0):
+                problems.append(f"user {uid} {coin} margin {asset.margin} != {margin.get((uid, coin), 0)}")
+            if asset.frozen < 0 or asset.debt < 0:
+                problems.append(f"user {uid} {coin} negative frozen/debt")
+            totals[coin] = totals.get(coin, 0) + asset.balance
+            debts[coin] = debts.get(coin, 0) + asset.debt
+    for coin in set(totals) | set(eng.deposits) | set(eng.fees):
+        lhs = totals.get(coin, 0) + eng.fees.get(coin, 0)
+        rhs = (eng.deposits.get(coin, 0) + debts.get(coin, 0) + linear_pnl.get(coin, 0)
+               + eng.inverse_pnl.get(coin, 0))
+        if lhs != rhs:
+            problems.append(f"{coin}: balances+fees {lhs} != deposits+debts+pnl {rhs}")
+    return problems

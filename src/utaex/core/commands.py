@@ -1,0 +1,102 @@
+"""Commands: the only inputs of the engine, each carrying its own timestamp (ms).
+
+Invariants: commands are plain serializable values (msgspec tagged structs), so the journal can store
+them and a replay of the same sequence rebuilds the same state. Quantities and prices travel as the
+decimal strings the user sent; the engine validates and converts them against the instrument.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Command(msgspec.Struct, tag=True, kw_only=True):
+    ts: int
+
+
+class CreateUser(Command, tag="cu"):
+    api_key: str
+    secret: str
+    passphrase: str
+    read_only: bool = False
+    rsa_public_key: str = ""
+    uid: int = 0  # 0: the engine assigns the next uid
+
+
+class CreateApiKey(Command, tag="ck"):
+    uid: int
+    api_key: str
+    secret: str
+    passphrase: str
+    read_only: bool = False
+    rsa_public_key: str = ""
+
+
+class Deposit(Command, tag="dp"):
+    uid: int
+    coin: str
+    amount: str
+
+
+class PlaceOrder(Command, tag="po"):
+    uid: int
+    category: str
+    symbol: str
+    side: str
+    order_type: str
+    qty: str
+    price: str = ""
+    tif: str = "gtc"
+    pos_side: str = ""
+    reduce_only: bool = False
+    client_oid: str = ""
+    stp_mode: str = "none"
+
+
+class PlaceBatch(Command, tag="pb"):
+    uid: int
+    orders: list[PlaceOrder]
+
+
+class CancelOrder(Command, tag="co"):
+    uid: int
+    order_id: str = ""
+    client_oid: str = ""
+    category: str = ""
+    symbol: str = ""
+
+
+class CancelItem(msgspec.Struct, kw_only=True):
+    order_id: str = ""
+    client_oid: str = ""
+    category: str = ""
+    symbol: str = ""
+
+
+class CancelBatch(Command, tag="cb"):
+    uid: int
+    items: list[CancelItem]
+
+
+class CancelAll(Command, tag="ca"):
+    uid: int
+    category: str = ""
+    symbol: str = ""
+
+
+class SetLeverage(Command, tag="sl"):
+    uid: int
+    category: str
+    symbol: str
+    leverage: int
+
+
+class SetHoldMode(Command, tag="hm"):
+    uid: int
+    hold_mode: str
+
+
+AnyCommand = (
+    CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
+    | SetLeverage | SetHoldMode
+)

@@ -1,0 +1,381 @@
+"""The engine: ``Engine.apply(command) -> (result, events)`` is the only door that changes state.
+
+Invariants:
+- Pure and deterministic: no I/O, no clock (``now`` is the largest command timestamp seen), no global
+  randomness; ids come from counters and timestamps, so replaying the same commands gives the same
+  state (``state_hash``) and the same ids.
+- Every path that ends an order (fill, cancel, IOC/FOK/STP/post-only expiry) goes through
+  ``end_order``, which releases exactly what the order still holds.
+- An order of another user answers exactly like a missing one.
+- ``CancelBatch`` is one step: no fill can interleave between its items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from . import enums as E
+from . import errors as X
+from . import trading
+from .book import Book
+from .commands import (
+    CancelAll,
+    CancelBatch,
+    CancelItem,
+    CancelOrder,
+    Command,
+    CreateApiKey,
+    CreateUser,
+    Deposit,
+    PlaceBatch,
+    PlaceOrder,
+    SetHoldMode,
+    SetLeverage,
+)
+from .events import AccountEvent, BookEvent, Event, OrderEvent, PositionEvent
+from .instruments import Instrument, InstrumentSet
+from .ledger import Account, ApiKey, auto_repay
+from .numbers import DP, NumberError, parse_fixed
+from .order import Order
+from .positions import Position
+
+ID_EPOCH_MS = 1_288_834_974_657
+FIRST_UID = 1_000_000_001
+
+
+class State(msgspec.Struct):
+    """Everything needed to rebuild an engine (snapshot payload); lists sorted by key."""
+
+    now: int
+    last_id: int
+    last_exec: int
+    next_uid: int
+    seed: int
+    accounts: list[Account]
+    keys: list[ApiKey]
+    orders: list[Order]
+    positions: list[Position]
+    deposits: dict[str, int]
+    fees: dict[str, int]
+    inverse_pnl: dict[str, int]
+    last_price: list[tuple[str, str, int]]
+
+
+class Engine:
+    def __init__(self, instruments: InstrumentSet | None = None, *, seed: int = 0,
+                 max_open_spot: int = 400, max_open_futures: int = 400) -> None:
+        self.instruments = instruments or InstrumentSet()
+        self.seed = seed
+        self.max_open_spot = max_open_spot
+        self.max_open_futures = max_open_futures
+        self.now = 0
+        self.last_id = 0
+        self.last_exec = 0
+        self.next_uid = FIRST_UID
+        self.accounts: dict[int, Account] = {}
+        self.keys: dict[str, ApiKey] = {}
+        self.orders: dict[int, Order] = {}
+        self.user_orders: dict[int, dict[int, Order]] = {}
+        self.client_oids: dict[tuple[int, str], Order] = {}
+        self.positions: dict[tuple[int, str, str, str], Position] = {}
+        self.books: dict[tuple[str, str], Book] = {}
+        for inst in self.instruments.by_key.values():
+            if inst.book_key not in self.books:
+                self.books[inst.book_key] = Book(*inst.book_key)
+        self.deposits: dict[str, int] = {}
+        self.fees: dict[str, int] = {}
+        self.inverse_pnl: dict[str, int] = {}
+        self.last_price: dict[tuple[str, str], int] = {}
+        self.events: list[Event] = []
+        self.touched: set[int] = set()
+        self._books_touched: set[tuple[str, str]] = set()
+        self._positions_touched: set[tuple[int, str, str]] = set()
+        self._handlers: dict[type, Callable[[Any], Any]] = {
+            PlaceOrder: self._place,
+            PlaceBatch: self._place_batch,
+            CancelOrder: self._cancel_order,
+            CancelBatch: self._cancel_batch,
+            CancelAll: self._cancel_all,
+            Deposit: self._deposit,
+            CreateUser: self._create_user,
+            CreateApiKey: self._create_key,
+            SetLeverage: self._set_leverage,
+            SetHoldMode: self._set_hold_mode,
+        }
+
+    # ---- the door ---------------------------------------------------------------------------------
+    def apply(self, cmd: Command) -> tuple[Any, list[Event]]:
+        """Apply one command; returns its result (a value or ``Reject``) and the events it caused."""
+        if cmd.ts > self.now:
+            self.now = cmd.ts
+        self.events = events = []
+        result = self._handlers[type(cmd)](cmd)
+        if self._positions_touched:
+            for uid, cat, sym in sorted(self._positions_touched):
+                events.append(PositionEvent(uid, cat, sym))
+            self._positions_touched.clear()
+        if self._books_touched:
+            for cat, sym in sorted(self._books_touched):
+                events.append(BookEvent(cat, sym))
+            self._books_touched.clear()
+        if self.touched:
+            for uid in sorted(self.touched):
+                events.append(AccountEvent(uid))
+            self.touched.clear()
+        return result, events
+
+    # ---- helpers used by trading ------------------------------------------------------------------
+    def new_id(self) -> int:
+        candidate = ((self.now - ID_EPOCH_MS) << 22) | ((self.seed & 0x3FF) << 12)
+        self.last_id = candidate if candidate > self.last_id else self.last_id + 1
+        return self.last_id
+
+    def new_exec_id(self) -> int:
+        self.last_exec = self.new_id()
+        return self.last_exec
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def touch_book(self, inst: Instrument) -> None:
+        self._books_touched.add(inst.book_key)
+
+    def touch_position(self, pos: Position) -> None:
+        self._positions_touched.add((pos.uid, pos.category, pos.symbol))
+
+    def position(self, uid: int, category: str, symbol: str, side: str, leverage: int) -> Position:
+        key = (uid, category, symbol, side)
+        pos = self.positions.get(key)
+        if pos is None:
+            pos = self.positions[key] = Position(uid, category, symbol, side, leverage=leverage,
+                                                 created=self.now, updated=self.now)
+        elif pos.qty == 0:
+            pos.leverage = leverage
+            pos.created = self.now
+        return pos
+
+    def register(self, order: Order, acct: Account) -> None:
+        self.orders[order.order_id] = order
+        self.user_orders.setdefault(order.uid, {})[order.order_id] = order
+        self.client_oids[(order.uid, order.client_oid)] = order
+        if order.category in E.FUTURES:
+            acct.open_futures += 1
+            if order.closing:
+                pos = self.positions[(order.uid, order.category, order.symbol, order.pos_side)]
+                pos.pending_close += order.qty
+        else:
+            acct.open_spot += 1
+
+    def end_order(self, order: Order, status: str, reason: str) -> None:
+        """The one path by which an order ends: release what it holds, leave the book, record why."""
+        acct = self.accounts[order.uid]
+        if order.frozen:
+            asset = acct.assets[order.frozen_coin]
+            asset.frozen -= order.frozen
+            order.frozen = 0
+            if order.category == E.MARGIN:
+                auto_repay(asset)
+        if order.in_book:
+            self.books[self.instruments.by_key[(order.category, order.symbol)].book_key].remove(order)
+            order.in_book = False
+            self._books_touched.add((E.SPOT if order.category == E.MARGIN else order.category, order.symbol))
+        del self.orders[order.order_id]
+        del self.user_orders[order.uid][order.order_id]
+        del self.client_oids[(order.uid, order.client_oid)]
+        if order.category in E.FUTURES:
+            acct.open_futures -= 1
+            if order.closing and order.qty > order.filled:
+                pos = self.positions[(order.uid, order.category, order.symbol, order.pos_side)]
+                pos.pending_close -= order.qty - order.filled
+        else:
+            acct.open_spot -= 1
+        order.status = status
+        order.cancel_reason = reason
+        order.updated = self.now
+        self.touched.add(order.uid)
+        self.events.append(OrderEvent(order))
+
+    def trim_closing_orders(self, pos: Position) -> None:
+        """A position shrank below its pending closing orders: cancel the newest of them."""
+        mine = self.user_orders.get(pos.uid, {})
+        closing = [o for o in mine.values() if o.closing and o.category == pos.category
+                   and o.symbol == pos.symbol and o.pos_side == pos.pos_side]
+        for order in sorted(closing, key=lambda o: -o.order_id):
+            if pos.pending_close <= pos.qty:
+                break
+            self.end_order(order, E.CANCELLED, E.REDUCE_CANCEL)
+
+    # ---- trading commands ---------------------------------------------------------------------------
+    def _place(self, cmd: PlaceOrder) -> Order | X.Reject:
+        return trading.place(self, cmd)
+
+    def _place_batch(self, cmd: PlaceBatch) -> list[Order | X.Reject]:
+        return [trading.place(self, o) for o in cmd.orders]
+
+    def find_pending(self, uid: int, order_id: str, client_oid: str, category: str = "",
+                     symbol: str = "") -> Order | None:
+        """The user's pending order named by orderId (which wins) or clientOid, or None."""
+        if order_id:
+            if not order_id.isdigit() or len(order_id) > 20:
+                return None
+            order = self.orders.get(int(order_id))
+        elif client_oid:
+            order = self.client_oids.get((uid, client_oid))
+        else:
+            return None
+        if order is None or order.uid != uid:
+            return None
+        if (category and order.category != category) or (symbol and order.symbol != symbol):
+            return None
+        return order
+
+    def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
+        if not cmd.order_id and not cmd.client_oid:
+            return X.reject(X.PARAM_MISSING, "orderId")
+        order = self.find_pending(cmd.uid, cmd.order_id, cmd.client_oid, cmd.category, cmd.symbol)
+        if order is None:
+            return X.reject(X.ORDER_NOT_FOUND)
+        self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
+        return order
+
+    def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
+        out: list[Order | X.Reject] = []
+        uid = cmd.uid
+        for item in cmd.items:
+            out.append(self._cancel_item(uid, item))
+        return out
+
+    def _cancel_item(self, uid: int, item: CancelItem) -> Order | X.Reject:
+        if not item.order_id and not item.client_oid:
+            return X.reject(X.PARAM_ERROR, "orderId or clientOid")
+        order = self.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
+        if order is None:
+            return X.reject(X.ORDER_NOT_FOUND)
+        self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
+        return order
+
+    def _cancel_all(self, cmd: CancelAll) -> list[Order]:
+        mine = self.user_orders.get(cmd.uid, {})
+        victims = [o for o in mine.values() if (not cmd.category or o.category == cmd.category)
+                   and (not cmd.symbol or o.symbol == cmd.symbol)]
+        victims.sort(key=lambda o: o.order_id)
+        for order in victims:
+            self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
+        return victims
+
+    # ---- accounts -----------------------------------------------------------------------------------
+    def _create_user(self, cmd: CreateUser) -> Account | X.Reject:
+        if cmd.api_key in self.keys:
+            return X.reject(X.PARAM_ERROR, "apiKey")
+        uid = cmd.uid or self.next_uid
+        if uid in self.accounts:
+            return X.reject(X.PARAM_ERROR, "uid")
+        self.next_uid = max(self.next_uid, uid + 1)
+        acct = self.accounts[uid] = Account(uid)
+        self.user_orders[uid] = {}
+        self.keys[cmd.api_key] = ApiKey(cmd.api_key, uid, cmd.secret, cmd.passphrase, cmd.read_only,
+                                        cmd.rsa_public_key)
+        return acct
+
+    def _create_key(self, cmd: CreateApiKey) -> ApiKey | X.Reject:
+        if cmd.uid not in self.accounts:
+            return X.reject(X.USER_NOT_FOUND)
+        if cmd.api_key in self.keys:
+            return X.reject(X.PARAM_ERROR, "apiKey")
+        key = self.keys[cmd.api_key] = ApiKey(cmd.api_key, cmd.uid, cmd.secret, cmd.passphrase,
+                                              cmd.read_only, cmd.rsa_public_key)
+        return key
+
+    def _deposit(self, cmd: Deposit) -> Account | X.Reject:
+        acct = self.accounts.get(cmd.uid)
+        if acct is None:
+            return X.reject(X.USER_NOT_FOUND)
+        if cmd.coin not in self.instruments.coins:
+            return X.reject(X.COIN_NOT_FOUND)
+        try:
+            units, exact = parse_fixed(cmd.amount, DP)
+        except NumberError:
+            return X.reject(X.PARAM_ERROR, "amount")
+        if not exact or units <= 0:
+            return X.reject(X.PARAM_ERROR, "amount")
+        asset = acct.asset(cmd.coin)
+        asset.balance += units
+        auto_repay(asset)
+        self.deposits[cmd.coin] = self.deposits.get(cmd.coin, 0) + units
+        self.touched.add(cmd.uid)
+        return acct
+
+    def _set_leverage(self, cmd: SetLeverage) -> int | X.Reject:
+        acct = self.accounts.get(cmd.uid)
+        if acct is None:
+            return X.reject(X.USER_NOT_FOUND)
+        if cmd.category not in E.FUTURES:
+            return X.reject(X.PARAM_ERROR, "category")
+        inst = self.instruments.get(cmd.category, cmd.symbol)
+        if inst is None:
+            return X.reject(X.SYMBOL_NOT_FOUND, cmd.symbol)
+        if cmd.leverage < 1 or cmd.leverage > inst.max_leverage:
+            return X.reject(X.MAX_LEVERAGE)
+        acct.leverage[f"{cmd.category}:{cmd.symbol}"] = cmd.leverage
+        return cmd.leverage
+
+    def _set_hold_mode(self, cmd: SetHoldMode) -> str | X.Reject:
+        acct = self.accounts.get(cmd.uid)
+        if acct is None:
+            return X.reject(X.USER_NOT_FOUND)
+        if cmd.hold_mode not in (E.ONE_WAY, E.HEDGE):
+            return X.reject(X.PARAM_ERROR, "holdMode")
+        if cmd.hold_mode != acct.hold_mode:
+            busy = acct.open_futures or any(p.qty for k, p in self.positions.items() if k[0] == cmd.uid)
+            if busy:
+                return X.reject(X.UNSUPPORTED_POSITION_MODE_SWITCH)
+            acct.hold_mode = cmd.hold_mode
+        return acct.hold_mode
+
+    # ---- state --------------------------------------------------------------------------------------
+    def state(self) -> State:
+        accounts = []
+        for uid in sorted(self.accounts):
+            a = self.accounts[uid]
+            accounts.append(Account(uid, {c: a.assets[c] for c in sorted(a.assets)}, a.hold_mode,
+                                    {k: a.leverage[k] for k in sorted(a.leverage)}, a.open_spot,
+                                    a.open_futures))
+        return State(
+            now=self.now, last_id=self.last_id, last_exec=self.last_exec, next_uid=self.next_uid,
+            seed=self.seed, accounts=accounts, keys=[self.keys[k] for k in sorted(self.keys)],
+            orders=[self.orders[i] for i in sorted(self.orders)],
+            positions=[self.positions[k] for k in sorted(self.positions)],
+            deposits=dict(sorted(self.deposits.items())), fees=dict(sorted(self.fees.items())),
+            inverse_pnl=dict(sorted(self.inverse_pnl.items())),
+            last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
+        )
+
+    def snapshot(self) -> bytes:
+        return msgspec.json.encode(self.state())
+
+    def state_hash(self) -> str:
+        return hashlib.sha256(self.snapshot()).hexdigest()
+
+    @classmethod
+    def from_snapshot(cls, payload: bytes, instruments: InstrumentSet | None = None, **kw: Any) -> Engine:
+        st = msgspec.json.decode(payload, type=State)
+        eng = cls(instruments, seed=st.seed, **kw)
+        eng.now, eng.last_id, eng.last_exec, eng.next_uid = st.now, st.last_id, st.last_exec, st.next_uid
+        for acct in st.accounts:
+            eng.accounts[acct.uid] = acct
+            eng.user_orders[acct.uid] = {}
+        eng.keys = {k.api_key: k for k in st.keys}
+        for order in st.orders:
+            eng.orders[order.order_id] = order
+            eng.user_orders.setdefault(order.uid, {})[order.order_id] = order
+            eng.client_oids[(order.uid, order.client_oid)] = order
+            if order.in_book:
+                eng.books[eng.instruments.by_key[(order.category, order.symbol)].book_key].add(order)
+        eng.positions = {(p.uid, p.category, p.symbol, p.pos_side): p for p in st.positions}
+        eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
+        eng.last_price = {(c, s): p for c, s, p in st.last_price}
+        return eng

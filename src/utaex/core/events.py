@@ -1,0 +1,47 @@
+"""Events: what a command caused, in order. They feed the history store and WebSocket pushes.
+
+Invariant: events reference live engine objects (``Order``, ``Position``); consumers must read them
+synchronously right after ``Engine.apply`` returns, before the next command is applied (the sequencer
+does), or copy them.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from .order import Order
+
+
+class OrderEvent(msgspec.Struct, gc=False):
+    order: Order
+
+
+class FillEvent(msgspec.Struct, gc=False):
+    exec_id: int
+    order: Order
+    price: int
+    qty: int
+    value: int
+    fee: int
+    fee_coin: str
+    maker: bool
+    pnl: int
+    ts: int
+
+
+class AccountEvent(msgspec.Struct, gc=False):
+    uid: int
+
+
+class PositionEvent(msgspec.Struct, gc=False):
+    uid: int
+    category: str
+    symbol: str
+
+
+class BookEvent(msgspec.Struct, gc=False):
+    category: str
+    symbol: str
+
+
+Event = OrderEvent | FillEvent | AccountEvent | PositionEvent | BookEvent

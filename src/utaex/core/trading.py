@@ -1,0 +1,432 @@
+"""Order entry and matching: validation, a dry-run plan of the taker's sweep, the funds check against
+that exact plan, then execution and settlement of each fill.
+
+Invariants:
+- A rejected placement changes nothing (the plan is computed without touching state).
+- The funds check uses the very plan that is then executed, so a taker never spends more than it was
+  checked for; a resting remainder freezes ``remaining * per_lot``.
+- A maker always fills at its own price, so its reservation per lot covers its fills exactly; fees are
+  rounded up and collected in ``Engine.fees``.
+- Spot fees are paid in the coin received; futures fees, margin and PnL in the settle coin.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import enums as E
+from . import errors as X
+from .commands import PlaceOrder
+from .events import FillEvent, OrderEvent
+from .instruments import Instrument
+from .ledger import Account, auto_repay, can_borrow
+from .numbers import DP, NumberError, ceil_div, format_fixed, parse_fixed
+from .order import Order
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+CLIENT_OID_RE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,32}$")
+E8 = 10**8
+
+Plan = tuple[list[tuple[Order, int, int]], list[Order], bool, int]
+
+
+def fee_of(value: int, rate_e8: int) -> int:
+    return ceil_div(value * rate_e8, E8)
+
+
+def margin_per_lot(inst: Instrument, price: int, leverage: int) -> int:
+    if inst.kind == "inverse":
+        return ceil_div(inst.lot_units, leverage)
+    return ceil_div(price * inst.value_per_tick_lot, leverage)
+
+
+def futures_fee(inst: Instrument, lots: int, price: int, rate_e8: int) -> int:
+    if inst.kind == "inverse":
+        return fee_of(lots * inst.lot_units, rate_e8)
+    return fee_of(lots * price * inst.value_per_tick_lot, rate_e8)
+
+
+def _param(name: str) -> X.Reject:
+    return X.reject(X.PARAM_ERROR, name)
+
+
+def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> Order | X.Reject:
+    """Check a placement against the instrument rules; build the (not yet registered) order."""
+    category = cmd.category
+    if category not in E.CATEGORIES:
+        return _param("category")
+    inst = eng.instruments.get(category, cmd.symbol)
+    if inst is None:
+        return X.reject(X.SYMBOL_NOT_FOUND, cmd.symbol)
+    side, otype = cmd.side, cmd.order_type
+    if side not in (E.BUY, E.SELL):
+        return _param("side")
+    if otype not in (E.LIMIT, E.MARKET):
+        return _param("orderType")
+    tif = cmd.tif or E.GTC
+    if tif not in E.TIME_IN_FORCE:
+        return _param("timeInForce")
+    if otype == E.MARKET:
+        tif = E.IOC if tif in (E.GTC, E.POST_ONLY) else tif
+    if cmd.stp_mode not in E.STP_MODES:
+        return _param("stpMode")
+    coid = cmd.client_oid
+    if coid:
+        if not CLIENT_OID_RE.match(coid):
+            return _param("clientOid")
+        if (cmd.uid, coid) in eng.client_oids:
+            return X.reject(X.DUPLICATE_CLIENT_OID)
+    price = 0
+    if otype == E.LIMIT:
+        if not cmd.price:
+            return X.reject(X.PARAM_MISSING, "price")
+        try:
+            raw, exact = parse_fixed(cmd.price, inst.tick_dp)
+        except NumberError:
+            return _param("price")
+        if not exact or raw % inst.tick_num:
+            return X.reject(X.PRICE_MULTIPLE, inst.spec.tick)
+        price = raw // inst.tick_num
+        if price <= 0:
+            return _param("price")
+    amount = lots = 0
+    try:
+        if otype == E.MARKET and side == E.BUY and not inst.is_futures:
+            raw, exact = parse_fixed(cmd.qty, inst.quote_dp)
+            if not exact:
+                return X.reject(X.QTY_PRECISION)
+            amount = raw * 10 ** (DP - inst.quote_dp)
+            if amount < inst.min_notional_units or amount <= 0:
+                return X.reject(X.MIN_AMOUNT)
+        else:
+            raw, exact = parse_fixed(cmd.qty, inst.lot_dp)
+            if not exact or raw % inst.lot_num:
+                return X.reject(X.QTY_PRECISION)
+            lots = raw // inst.lot_num
+            if lots < inst.min_lots:
+                return X.reject(X.QTY_TOO_SMALL, cmd.symbol, inst.spec.minOrderQty)
+            if lots > inst.max_lots:
+                return X.reject(X.QTY_TOO_LARGE, cmd.symbol, inst.spec.maxOrderQty)
+            if price and lots * price * inst.value_per_tick_lot < inst.min_notional_units:
+                return X.reject(X.MIN_AMOUNT)
+    except NumberError:
+        return _param("qty")
+    order = Order(
+        order_id=0, client_oid=coid, uid=cmd.uid, category=category, symbol=cmd.symbol, side=side,
+        order_type=otype, tif=tif, price=price, qty=lots, amount=amount, stp=cmd.stp_mode,
+        created=eng.now, updated=eng.now,
+    )
+    rests = otype == E.LIMIT and tif in (E.GTC, E.POST_ONLY)
+    if inst.is_futures:
+        order.hold_mode = acct.hold_mode
+        order.leverage = acct.leverage.get(f"{category}:{cmd.symbol}", 10)
+        if acct.hold_mode == E.HEDGE:
+            if cmd.pos_side not in (E.LONG, E.SHORT):
+                return _param("posSide")
+            order.pos_side = cmd.pos_side
+            order.closing = (side == E.BUY) == (cmd.pos_side == E.SHORT)
+            order.reduce_only = order.closing
+        else:
+            order.pos_side = cmd.pos_side if cmd.pos_side in (E.LONG, E.SHORT) else ""
+            if cmd.reduce_only:
+                order.closing = order.reduce_only = True
+                order.pos_side = E.SHORT if side == E.BUY else E.LONG
+        if order.closing:
+            pos = eng.positions.get((cmd.uid, category, cmd.symbol, order.pos_side))
+            if pos is None or pos.qty == 0:
+                return X.reject(X.NO_POSITION)
+            if lots > pos.qty - pos.pending_close:
+                return X.reject(X.POSITION_CLOSE_EXCEEDS)
+        if rests and acct.open_futures >= eng.max_open_futures:
+            return X.reject(X.TOO_MANY_ORDERS, eng.max_open_futures)
+    elif rests and acct.open_spot >= eng.max_open_spot:
+        return X.reject(X.TOO_MANY_ORDERS, eng.max_open_spot)
+    return order
+
+
+def plan(eng: Engine, inst: Instrument, order: Order) -> Plan:
+    """Dry run of the taker's sweep: (fills as (maker, lots, price), makers cancelled by STP,
+    taker stopped by STP, quote spent by a market buy by amount). Changes nothing."""
+    book = eng.books[inst.book_key]
+    fills: list[tuple[Order, int, int]] = []
+    stp_makers: list[Order] = []
+    stopped = False
+    is_buy = order.side == E.BUY
+    limit = order.price
+    by_amount = order.amount > 0
+    left = order.qty
+    amt_left = order.amount
+    spent = 0
+    k = inst.value_per_tick_lot
+    uid, stp = order.uid, order.stp
+    done = False
+    for price, level in book.opposite(order.side):
+        if limit and (price > limit if is_buy else price < limit):
+            break
+        for maker in level.values():
+            if maker.uid == uid and stp != "none":
+                if stp == "cancel_maker":
+                    stp_makers.append(maker)
+                    continue
+                if stp == "cancel_both":
+                    stp_makers.append(maker)
+                stopped = done = True
+                break
+            avail = maker.qty - maker.filled
+            if by_amount:
+                take = min(avail, amt_left // (price * k))
+                if take <= 0:
+                    done = True
+                    break
+                amt_left -= take * price * k
+                spent += take * price * k
+                fills.append((maker, take, price))
+                if take < avail:
+                    done = True
+                    break
+            else:
+                take = avail if avail < left else left
+                left -= take
+                fills.append((maker, take, price))
+                if left == 0:
+                    done = True
+                    break
+        if done:
+            break
+    return fills, stp_makers, stopped, spent
+
+
+def funds_needed(eng: Engine, inst: Instrument, order: Order, fills: list[tuple[Order, int, int]],
+                 spent: int, rests: bool) -> tuple[str, int, int]:
+    """(coin, amount needed now for the taker part and the resting part, per_lot for the rest)."""
+    k = inst.value_per_tick_lot
+    if not inst.is_futures:
+        if order.side == E.BUY:
+            if order.amount:
+                return inst.quote, order.amount, 0
+            taker = sum(lots * price for _, lots, price in fills) * k
+            filled = sum(lots for _, lots, _ in fills)
+            per_lot = order.price * k
+            return inst.quote, taker + (order.qty - filled) * per_lot, per_lot
+        return inst.base, order.qty * inst.lot_units, inst.lot_units
+    lev = order.leverage
+    need = 0
+    filled = 0
+    if order.closing:
+        for _, lots, price in fills:
+            need += futures_fee(inst, lots, price, inst.taker_e8)
+        return inst.settle, need, 0
+    opp_side = E.SHORT if order.side == E.BUY else E.LONG
+    opp = eng.positions.get((order.uid, order.category, order.symbol, opp_side))
+    closable = opp.qty - opp.pending_close if (opp and order.hold_mode == E.ONE_WAY) else 0
+    for _, lots, price in fills:
+        close = min(lots, max(closable, 0))
+        closable -= close
+        need += (lots - close) * margin_per_lot(inst, price, lev) + futures_fee(inst, lots, price, inst.taker_e8)
+        filled += lots
+    per_lot = 0
+    if rests:
+        per_lot = margin_per_lot(inst, order.price, lev) + futures_fee(inst, 1, order.price, inst.taker_e8)
+        need += (order.qty - filled) * per_lot
+    return inst.settle, need, per_lot
+
+
+def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
+    acct = eng.accounts.get(cmd.uid)
+    if acct is None:
+        return X.reject(X.USER_NOT_FOUND)
+    checked = validate(eng, cmd, acct)
+    if isinstance(checked, X.Reject):
+        return checked
+    order = checked
+    inst = eng.instruments.by_key[(order.category, order.symbol)]
+    book = eng.books[inst.book_key]
+    is_buy = order.side == E.BUY
+    rests = order.order_type == E.LIMIT and order.tif in (E.GTC, E.POST_ONLY)
+    end_reason = ""
+    fills: list[tuple[Order, int, int]] = []
+    stp_makers: list[Order] = []
+    stopped = False
+    spent = 0
+    best = book.best_ask() if is_buy else book.best_bid()
+    crosses = best is not None and (order.price == 0 or (best <= order.price if is_buy else best >= order.price))
+    if crosses:
+        if order.tif == E.POST_ONLY:
+            end_reason, rests = E.POST_ONLY_CANCEL, False
+        else:
+            fills, stp_makers, stopped, spent = plan(eng, inst, order)
+            filled = sum(lots for _, lots, _ in fills)
+            if order.tif == E.FOK and filled < order.qty:
+                fills, stp_makers, end_reason, rests = [], [], E.FOK_CANCEL, False
+            elif stopped:
+                end_reason, rests = E.STP_CANCEL, False
+    elif order.tif == E.FOK:
+        end_reason, rests = E.FOK_CANCEL, False
+    if order.order_type == E.MARKET and not fills and not stp_makers:
+        return X.reject(X.NO_LIQUIDITY)
+    coin, need, per_lot = funds_needed(eng, inst, order, fills, spent, rests)
+    asset = acct.asset(coin)
+    if need > asset.available:
+        short = need - asset.available
+        if order.category != E.MARGIN or not can_borrow(asset, short, inst.margin_leverage):
+            return X.reject(X.INSUFFICIENT_MARGIN if inst.is_futures else X.INSUFFICIENT_BALANCE)
+        asset.debt += short
+        asset.balance += short
+    # accepted: from here on the state changes
+    order.order_id = eng.new_id()
+    if not order.client_oid:
+        order.client_oid = str(eng.new_id())
+    order.per_lot = per_lot
+    order.frozen_coin = coin
+    eng.register(order, acct)
+    for maker in stp_makers:
+        eng.end_order(maker, E.CANCELLED, E.STP_CANCEL)
+    for maker, lots, price in fills:
+        execute(eng, inst, order, maker, lots, price)
+    if end_reason == E.POST_ONLY_CANCEL or end_reason == E.FOK_CANCEL:
+        eng.end_order(order, E.CANCELLED, end_reason)
+    elif order.amount:
+        leftover, best_ask = order.amount - spent, book.best_ask()
+        dust = leftover == 0 or (best_ask is not None and leftover < best_ask * inst.value_per_tick_lot)
+        if fills and dust:
+            eng.end_order(order, E.FILLED, "")
+        else:
+            eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
+    elif order.filled == order.qty:
+        eng.end_order(order, E.FILLED, "")
+    elif rests and not stopped:
+        order.frozen = (order.qty - order.filled) * per_lot
+        acct.asset(coin).frozen += order.frozen
+        order.in_book = True
+        book.add(order)
+        eng.touch_book(inst)
+        eng.emit(OrderEvent(order))
+    else:
+        eng.end_order(order, E.CANCELLED, end_reason or E.IOC_CANCEL)
+    if order.category == E.MARGIN:
+        for c in (inst.base, inst.quote):
+            auto_repay(acct.asset(c))
+    eng.touched.add(order.uid)
+    return order
+
+
+def execute(eng: Engine, inst: Instrument, taker: Order, maker: Order, lots: int, price: int) -> None:
+    exec_id = eng.new_exec_id()
+    value = lots * price * inst.value_per_tick_lot
+    for order, is_maker in ((maker, True), (taker, False)):
+        rate = inst.maker_e8 if is_maker else inst.taker_e8
+        acct = eng.accounts[order.uid]
+        if inst.is_futures:
+            fee, fee_coin, pnl = settle_futures(eng, inst, acct, order, lots, price, value, rate)
+        else:
+            fee, fee_coin, pnl = settle_spot(eng, inst, acct, order, lots, value, rate)
+        order.filled += lots
+        order.cum_value += value
+        order.fee += fee
+        order.fee_coin = fee_coin
+        order.updated = eng.now
+        eng.touched.add(order.uid)
+        eng.emit(FillEvent(exec_id, order, price, lots, value, fee, fee_coin, is_maker, pnl, eng.now))
+        if is_maker:
+            if order.filled == order.qty:
+                eng.end_order(order, E.FILLED, "")
+            else:
+                order.status = E.PARTIALLY_FILLED
+                eng.emit(OrderEvent(order))
+        elif order.filled < order.qty or order.amount:
+            order.status = E.PARTIALLY_FILLED
+    eng.last_price[inst.book_key] = price
+    eng.touch_book(inst)
+
+
+def settle_spot(eng: Engine, inst: Instrument, acct: Account, order: Order, lots: int, value: int,
+                rate: int) -> tuple[int, str, int]:
+    base, quote = acct.asset(inst.base), acct.asset(inst.quote)
+    qty_units = lots * inst.lot_units
+    if order.side == E.BUY:
+        if order.frozen:
+            release = lots * order.per_lot
+            order.frozen -= release
+            quote.frozen -= release
+        quote.balance -= value
+        fee = fee_of(qty_units, rate)
+        base.balance += qty_units - fee
+        coin = inst.base
+    else:
+        if order.frozen:
+            order.frozen -= qty_units
+            base.frozen -= qty_units
+        base.balance -= qty_units
+        fee = fee_of(value, rate)
+        quote.balance += value - fee
+        coin = inst.quote
+    eng.fees[coin] = eng.fees.get(coin, 0) + fee
+    if order.category == E.MARGIN:
+        auto_repay(acct.asset(coin))
+    return fee, coin, 0
+
+
+def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, lots: int, price: int,
+                   value: int, rate: int) -> tuple[int, str, int]:
+    settle = acct.asset(inst.settle)
+    if order.frozen:
+        release = lots * order.per_lot
+        order.frozen -= release
+        settle.frozen -= release
+    fee = futures_fee(inst, lots, price, rate)
+    settle.balance -= fee
+    coin = inst.settle
+    eng.fees[coin] = eng.fees.get(coin, 0) + fee
+    uid, cat, sym = order.uid, order.category, order.symbol
+    if order.hold_mode == E.HEDGE:
+        close_side = order.pos_side if order.closing else ""
+        open_side = "" if order.closing else order.pos_side
+    else:
+        close_side = E.SHORT if order.side == E.BUY else E.LONG
+        open_side = "" if order.reduce_only else (E.LONG if order.side == E.BUY else E.SHORT)
+    pnl = 0
+    left = lots
+    if close_side:
+        pos = eng.positions.get((uid, cat, sym, close_side))
+        close = min(left, pos.qty) if pos else 0
+        if close and pos is not None:
+            cost, margin = pos.take(close)
+            settle.margin -= margin
+            close_value = close * price * inst.value_per_tick_lot
+            gain = close_value - cost if close_side == E.LONG else cost - close_value
+            if inst.kind == "inverse":
+                gain = gain * 10**inst.tick_dp // (price * inst.tick_num)
+                eng.inverse_pnl[coin] = eng.inverse_pnl.get(coin, 0) + gain
+            settle.balance += gain
+            pos.realized += gain
+            pos.updated = eng.now
+            pnl = gain
+            if order.closing:
+                pos.pending_close -= close
+            left -= close
+            eng.touch_position(pos)
+            if pos.pending_close > pos.qty:
+                eng.trim_closing_orders(pos)
+        if not open_side and left:
+            open_side = E.LONG if order.side == E.BUY else E.SHORT
+    if open_side and left:
+        pos = eng.position(uid, cat, sym, open_side, order.leverage)
+        pos.qty += left
+        pos.cost += left * price * inst.value_per_tick_lot
+        m = left * margin_per_lot(inst, price, order.leverage)
+        pos.margin += m
+        settle.margin += m
+        pos.updated = eng.now
+        eng.touch_position(pos)
+    return fee, coin, pnl
+
+
+def fmt_price(inst: Instrument, ticks: int) -> str:
+    return format_fixed(ticks * inst.tick_num, inst.tick_dp)
+
+
+def fmt_qty(inst: Instrument, lots: int) -> str:
+    return format_fixed(lots * inst.lot_num, inst.lot_dp)

@@ -1,0 +1,307 @@
+"""Append-only journal segments, a synchronous writer and an asyncio group committer.
+
+Invariants:
+
+* A segment is named ``journal-{first_seq:020d}.log``; ``first_seq`` is the global, 1-based
+  sequence number of its first record. Segments are contiguous: a segment's records are
+  numbered ``first_seq, first_seq + 1, ...`` up to (excluding) the next segment's ``first_seq``.
+* ``JournalWriter`` only ever appends after the last valid record: on open it truncates a torn
+  tail, and after any write/fsync error it refuses further I/O (``JournalError``), because a
+  partial record might sit at the end of the file and later appends would be lost behind it.
+* ``JournalWriter.flush`` writes a whole batch with one write and makes it durable with one
+  fsync. ``append`` may run concurrently with ``flush`` (in another thread): the buffer is
+  swapped under a lock, so every record lands in exactly one flush, in ``append`` order.
+* ``AsyncGroupCommitter`` resolves an ``append`` future only after the record's flush (and
+  fsync) returned; records appended while a flush is in flight go into the next flush, so
+  concurrent appenders share fsyncs. On an I/O error every pending future gets the exception
+  and the committer stays failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+from collections import deque
+from concurrent.futures import Executor, ThreadPoolExecutor
+from pathlib import Path
+
+from .codec import decode_records, encode_record
+
+__all__ = [
+    "AsyncGroupCommitter",
+    "JournalError",
+    "JournalWriter",
+    "fsync_dir",
+    "journal_path",
+    "list_segments",
+]
+
+_SEGMENT_RE = re.compile(r"^journal-(\d{20})\.log$")
+
+
+class JournalError(RuntimeError):
+    """The journal cannot accept records (closed, or failed after an I/O error)."""
+
+
+def journal_path(data_dir: Path, first_seq: int) -> Path:
+    """Path of the segment whose first record has global sequence number ``first_seq``."""
+    if first_seq < 1:
+        raise ValueError(f"journal sequence numbers start at 1, got {first_seq}")
+    return Path(data_dir) / f"journal-{first_seq:020d}.log"
+
+
+def list_segments(data_dir: Path) -> list[tuple[int, Path]]:
+    """All journal segments in ``data_dir`` as ``(first_seq, path)``, oldest first."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return []
+    found = []
+    for entry in data_dir.iterdir():
+        match = _SEGMENT_RE.match(entry.name)
+        if match and entry.is_file():
+            found.append((int(match.group(1)), entry))
+    found.sort()
+    return found
+
+
+def fsync_dir(path: Path) -> None:
+    """Make directory-entry changes (create, rename, unlink) in ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class JournalWriter:
+    """Buffered appender for one journal segment; ``flush`` makes the buffer durable."""
+
+    def __init__(self, path: Path, *, fsync: bool = True) -> None:
+        self.path = Path(path)
+        self.fsync = fsync
+        self.fsync_count = 0
+        self.records_written = 0
+        #: Valid records found in the file when it was opened.
+        self.records_at_open = 0
+        #: Bytes of torn/corrupt tail removed when the file was opened.
+        self.truncated_bytes = 0
+        self._buf: list[bytes] = []
+        self._buf_lock = threading.Lock()
+        self._io_lock = threading.Lock()
+        self._closed = False
+        self._failed: BaseException | None = None
+        created = not self.path.exists()
+        flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        self._fd = os.open(self.path, flags, 0o644)
+        try:
+            if created:
+                fsync_dir(self.path.parent)
+            else:
+                self._validate()
+        except BaseException:
+            os.close(self._fd)
+            raise
+
+    def _validate(self) -> None:
+        with open(self.path, "rb") as f:
+            data = f.read()
+        payloads, valid_end = decode_records(data)
+        self.records_at_open = len(payloads)
+        if valid_end < len(data):
+            os.ftruncate(self._fd, valid_end)
+            os.fsync(self._fd)
+            self.truncated_bytes = len(data) - valid_end
+
+    @property
+    def record_count(self) -> int:
+        """Records durable in this segment (found at open plus flushed since)."""
+        return self.records_at_open + self.records_written
+
+    @property
+    def pending(self) -> int:
+        """Records appended but not yet flushed."""
+        return len(self._buf)
+
+    def append(self, payload: bytes) -> None:
+        """Buffer one record; it becomes durable at the next ``flush``."""
+        if self._closed:
+            raise JournalError(f"journal {self.path.name} is closed")
+        if self._failed is not None:
+            raise JournalError(f"journal {self.path.name} failed earlier") from self._failed
+        record = encode_record(payload)
+        with self._buf_lock:
+            self._buf.append(record)
+
+    def flush(self) -> int:
+        """Write every buffered record with one write + one fsync; return how many."""
+        with self._io_lock:
+            if self._failed is not None:
+                raise JournalError(f"journal {self.path.name} failed earlier") from self._failed
+            if self._closed:
+                raise JournalError(f"journal {self.path.name} is closed")
+            with self._buf_lock:
+                batch, self._buf = self._buf, []
+            if not batch:
+                return 0
+            try:
+                _write_all(self._fd, b"".join(batch))
+                if self.fsync:
+                    os.fsync(self._fd)
+                    self.fsync_count += 1
+            except BaseException as exc:
+                self._failed = exc
+                raise
+            self.records_written += len(batch)
+            return len(batch)
+
+    def close(self) -> None:
+        """Flush what is buffered (unless the writer failed) and close the file."""
+        if self._closed:
+            return
+        try:
+            if self._buf and self._failed is None:
+                self.flush()
+        finally:
+            with self._io_lock:
+                self._closed = True
+                os.close(self._fd)
+
+    def __enter__(self) -> JournalWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncGroupCommitter:
+    """Group-commits a ``JournalWriter`` from asyncio: one fsync for many appenders."""
+
+    def __init__(self, writer: JournalWriter, *, executor: Executor | None = None) -> None:
+        self._writer = writer
+        self._own_executor = executor is None
+        self._executor: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix="utaex-journal")
+        self._futures: deque[asyncio.Future[None]] = deque()
+        self._drain_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._closed = False
+        self._error: BaseException | None = None
+        #: Flushes performed (one fsync each when the writer fsyncs).
+        self.flushes = 0
+        #: Records made durable.
+        self.records = 0
+        #: Records accepted by ``append``.
+        self.appended = 0
+
+    @property
+    def writer(self) -> JournalWriter:
+        return self._writer
+
+    def start(self) -> None:
+        """Start the background commit task on the running loop (idempotent)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="utaex-journal-commit")
+
+    def append(self, payload: bytes) -> asyncio.Future[None]:
+        """Queue ``payload``; the returned future resolves once it is durable."""
+        if self._closing:
+            raise JournalError("group committer is closed")
+        if self._error is not None:
+            raise JournalError("group committer failed earlier") from self._error
+        self.start()
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writer.append(payload)
+        self._futures.append(fut)
+        self.appended += 1
+        self._wake.set()
+        return fut
+
+    async def drain(self) -> None:
+        """Wait until every record appended so far is durable (raises on I/O failure)."""
+        target = self.appended
+        if self.records >= target:
+            return
+        if self._error is not None:
+            raise JournalError("group committer failed before draining") from self._error
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._drain_waiters.append((target, fut))
+        await fut
+
+    async def replace_writer(self, writer: JournalWriter) -> JournalWriter:
+        """Drain, then direct later appends to ``writer`` (segment rotation); return the old one."""
+        while self._futures:
+            await self.drain()
+        old, self._writer = self._writer, writer
+        return old
+
+    async def close(self) -> None:
+        """Flush everything appended so far, stop the task, close the writer."""
+        if self._closed:
+            return
+        self._closing = True
+        self._wake.set()
+        try:
+            if self._task is not None:
+                await self._task
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._writer.close)
+        finally:
+            self._closed = True
+            if self._own_executor:
+                self._executor.shutdown(wait=False)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                if not self._futures:
+                    if self._closing:
+                        return
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                flushed = await loop.run_in_executor(self._executor, self._writer.flush)
+                if flushed == 0:
+                    raise JournalError("journal writer was flushed outside the group committer")
+                self.flushes += 1
+                self._complete(flushed)
+        except asyncio.CancelledError:
+            self._fail(JournalError("group committer task was cancelled"))
+            raise
+        except Exception as exc:
+            self._fail(exc)
+
+    def _complete(self, count: int) -> None:
+        futures = self._futures
+        for _ in range(count):
+            fut = futures.popleft()
+            if not fut.done():
+                fut.set_result(None)
+        self.records += count
+        if self._drain_waiters:
+            still_waiting = []
+            for target, fut in self._drain_waiters:
+                if target <= self.records:
+                    if not fut.done():
+                        fut.set_result(None)
+                else:
+                    still_waiting.append((target, fut))
+            self._drain_waiters = still_waiting
+
+    def _fail(self, exc: Exception) -> None:
+        self._error = exc
+        waiting = [*self._futures, *(fut for _, fut in self._drain_waiters)]
+        self._futures.clear()
+        self._drain_waiters.clear()
+        for fut in waiting:
+            if not fut.done():
+                fut.set_exception(exc)
