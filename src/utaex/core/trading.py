@@ -268,10 +268,10 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
     if order.order_type == E.MARKET and not fills and not stp_makers:
         return X.reject(X.NO_LIQUIDITY)
     coin, need, per_lot = funds_needed(eng, inst, order, fills, spent, rests)
-    asset = acct.asset(coin)
-    if need > asset.available:
-        short = need - asset.available
-        if order.category != E.MARGIN or not can_borrow(asset, short, inst.margin_leverage):
+    asset = acct.assets.get(coin)  # not acct.asset(): a rejection must not create an empty entry
+    if need > (asset.available if asset is not None else 0):
+        short = need - (asset.available if asset is not None else 0)
+        if asset is None or order.category != E.MARGIN or not can_borrow(asset, short, inst.margin_leverage):
             return X.reject(X.INSUFFICIENT_MARGIN if inst.is_futures else X.INSUFFICIENT_BALANCE)
         asset.debt += short
         asset.balance += short

@@ -1,1 +1,15 @@
-"""utaex package."""
+"""REST routes by area; ``register_all`` wires them into the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..app import App
+
+
+def register_all(app: App) -> None:
+    from . import account, admin, public, trade
+
+    for module in (public, account, trade, admin):
+        module.register(app)

@@ -1,0 +1,190 @@
+"""The ASGI application: a thin dispatcher from (method, path) to handlers.
+
+Order of work for every request: route lookup -> body read (size-limited) -> authentication ->
+per-UID (or per-IP) rate limit -> handler. Nothing is parsed beyond the headers and raw bytes before
+authentication and the rate limit have passed. Every answer is a Bitget envelope; an unexpected
+exception is logged and answered ``25000`` without internals.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+
+from ..core.ledger import ApiKey
+from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
+from .auth import authenticate
+from .errors import NOT_FOUND, RATE_LIMITED, ApiError
+from .ratelimit import RateLimiter
+from .venue import Venue
+
+log = logging.getLogger("utaex.gateway")
+
+MAX_BODY = 64 * 1024
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+class Request:
+    __slots__ = ("_query", "api", "body", "client", "headers", "method", "path", "raw_query")
+
+    def __init__(self, method: str, path: str, raw_query: str, headers: dict[str, str], body: bytes,
+                 client: str) -> None:
+        self.method = method
+        self.path = path
+        self.raw_query = raw_query
+        self.headers = headers
+        self.body = body
+        self.client = client
+        self.api: ApiKey | None = None
+        self._query: dict[str, str] | None = None
+
+    @property
+    def uid(self) -> int:
+        assert self.api is not None
+        return self.api.uid
+
+    @property
+    def query(self) -> dict[str, str]:
+        if self._query is None:
+            self._query = dict(parse_qsl(self.raw_query, keep_blank_values=True))
+        return self._query
+
+
+Handler = Callable[[Request], Awaitable[Any]]
+
+
+class Route:
+    __slots__ = ("auth", "handler", "limit", "name")
+
+    def __init__(self, handler: Handler, auth: str | None, limit: int, name: str) -> None:
+        self.handler = handler
+        self.auth = auth  # None (public), "read", "write" or "admin"
+        self.limit = limit
+        self.name = name
+
+
+class App:
+    def __init__(self, venue: Venue, *, admin_token: str, rate_limit: bool = True) -> None:
+        self.venue = venue
+        self.admin_token = admin_token
+        self.limiter = RateLimiter(enabled=rate_limit)
+        self.routes: dict[tuple[str, str], Route] = {}
+        self.on_ready: list[Callable[[], Awaitable[None]]] = []
+        self.prefix_routes: list[tuple[str, str, str, Handler]] = []
+        self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
+        self.encode = msgspec.json.Encoder().encode
+        from .routes import register_all
+
+        register_all(self)
+
+    def route(self, method: str, path: str, *, auth: str | None = None,
+              limit: int = 20) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            self.routes[(method, path)] = Route(fn, auth, limit, path)
+            return fn
+
+        return deco
+
+    # ---- ASGI -----------------------------------------------------------------------------------------
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self.http(scope, receive, send)
+        elif kind == "websocket":
+            if self.ws_handler is None:
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await self.ws_handler(scope, receive, send)
+        elif kind == "lifespan":
+            await self.lifespan(receive, send)
+
+    async def lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    if self.venue.committer is None:
+                        self.venue.recover()
+                    self.venue.start()
+                    for hook in self.on_ready:
+                        await hook()
+                except Exception as exc:
+                    log.exception("start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                try:
+                    await self.venue.close()
+                finally:
+                    await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        method = scope["method"]
+        path = scope["path"]
+        status = 200
+        try:
+            route = self.routes.get((method, path)) or self._prefix_route(method, path)
+            if route is None:
+                raise NOT_FOUND
+            body = await self._read_body(receive)
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            client = scope.get("client")
+            req = Request(method, path, scope["query_string"].decode("latin-1"), headers, body,
+                          client[0] if client else "")
+            if route.auth == "admin":
+                self._check_admin(headers)
+            elif route.auth is not None:
+                req.api = authenticate(self.venue.engine.keys, headers, method, path, req.raw_query, body,
+                                       int(time.time() * 1000), route.auth == "write")
+            if self.limiter.enabled and route.auth != "admin":
+                who = str(req.api.uid) if req.api is not None else req.client
+                if not self.limiter.allow(f"{who}:{path}", route.limit, time.monotonic()):
+                    raise RATE_LIMITED
+            data = await route.handler(req)
+            payload = self.encode(Envelope(SUCCESS_CODE, SUCCESS_MSG, int(time.time() * 1000), data))
+        except ApiError as err:
+            status = err.status
+            payload = self.encode(Envelope(err.code, err.msg, int(time.time() * 1000), None))
+        except Exception:
+            log.exception("unexpected error on %s %s", method, path)
+            status = 500
+            payload = self.encode(Envelope("25000", "System error, please try again later",
+                                           int(time.time() * 1000), None))
+        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+        await send({"type": "http.response.body", "body": payload})
+
+    def _prefix_route(self, method: str, path: str) -> Route | None:
+        for m, prefix, suffix, handler in self.prefix_routes:
+            if m == method and path.startswith(prefix) and path.endswith(suffix):
+                return Route(handler, "admin", 0, prefix + "*" + suffix)
+        return None
+
+    async def _read_body(self, receive: Any) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise ApiError("40017", f"Parameter verification failed body larger than {MAX_BODY} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+    def _check_admin(self, headers: dict[str, str]) -> None:
+        auth = headers.get("authorization", "")
+        token = auth[7:] if auth.lower().startswith("bearer ") else ""
+        if not token or not hmac.compare_digest(token.encode(), self.admin_token.encode()):
+            raise ApiError("40014", "Incorrect permissions, admin bearer token required", 401)

@@ -1,0 +1,266 @@
+"""Engine values -> Bitget-shaped JSON values (strings for numbers, as the recorded responses show).
+
+The only place where engine integers become decimal strings. Field order follows the recorded
+responses in ``reference/ccxt-bitget-uta-fixtures.json``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..core import enums as E
+from ..core.engine import Engine
+from ..core.instruments import Instrument
+from ..core.ledger import Account
+from ..core.numbers import DP, fmt_amount, format_fixed
+from ..core.order import Order
+from ..core.positions import Position
+
+EMPTY_FEE = [{"feeCoin": "", "fee": ""}]
+AVG_EXTRA_DP = 4
+
+
+def price_str(inst: Instrument, ticks: int) -> str:
+    return format_fixed(ticks * inst.tick_num, inst.tick_dp)
+
+
+def qty_str(inst: Instrument, lots: int) -> str:
+    return format_fixed(lots * inst.lot_num, inst.lot_dp)
+
+
+def price_num(inst: Instrument, ticks: int) -> Decimal:
+    return Decimal(ticks * inst.tick_num).scaleb(-inst.tick_dp)
+
+
+def qty_num(inst: Instrument, lots: int) -> Decimal:
+    return Decimal(lots * inst.lot_num).scaleb(-inst.lot_dp)
+
+
+def avg_price(inst: Instrument, value: int, lots: int) -> str:
+    """Average price of ``lots`` worth ``value`` units, truncated to 4 more decimals than the tick."""
+    if lots <= 0:
+        return "0"
+    dp = inst.tick_dp + AVG_EXTRA_DP
+    scaled = value * inst.tick_num * 10**AVG_EXTRA_DP // (lots * inst.value_per_tick_lot)
+    return format_fixed(scaled, dp)
+
+
+def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
+    futures = inst.is_futures
+    if o.amount:
+        qty = format_fixed(o.amount // 10 ** (DP - inst.quote_dp), inst.quote_dp)
+        amount = qty
+    else:
+        qty = qty_str(inst, o.qty)
+        amount = "0" if futures else fmt_amount(o.qty * o.price * inst.value_per_tick_lot)
+    return {
+        "orderId": str(o.order_id),
+        "clientOid": o.client_oid,
+        "category": o.category,
+        "symbol": o.symbol,
+        "orderType": o.order_type,
+        "side": o.side,
+        "price": price_str(inst, o.price) if o.price else "0",
+        "qty": qty,
+        "amount": amount,
+        "cumExecQty": qty_str(inst, o.filled),
+        "cumExecValue": fmt_amount(o.cum_value),
+        "avgPrice": avg_price(inst, o.cum_value, o.filled),
+        "timeInForce": o.tif,
+        "orderStatus": o.status,
+        "posSide": o.pos_side,
+        "holdMode": o.hold_mode,
+        "reduceOnly": "YES" if o.reduce_only else "NO",
+        "feeDetail": [{"feeCoin": o.fee_coin, "fee": fmt_amount(o.fee)}] if o.fee_coin else EMPTY_FEE,
+        "createdTime": str(o.created),
+        "updatedTime": str(o.updated),
+        "cancelReason": o.cancel_reason,
+        "execType": "normal",
+        "stpMode": o.stp,
+        "tpTriggerBy": None,
+        "slTriggerBy": None,
+        "takeProfit": None,
+        "stopLoss": None,
+        "tpOrderType": None,
+        "slOrderType": None,
+        "tpLimitPrice": None,
+        "slLimitPrice": None,
+    }
+
+
+def fill_doc(inst: Instrument, o: Order, exec_id: int, price: int, qty: int, value: int, fee: int,
+             fee_coin: str, maker: bool, pnl: int, ts: int) -> dict[str, Any]:
+    return {
+        "execId": str(exec_id),
+        "orderId": str(o.order_id),
+        "clientOid": o.client_oid,
+        "category": o.category,
+        "symbol": o.symbol,
+        "orderType": o.order_type,
+        "side": o.side,
+        "execPrice": price_str(inst, price),
+        "execQty": qty_str(inst, qty),
+        "execValue": fmt_amount(value),
+        "tradeScope": "maker" if maker else "taker",
+        "feeDetail": [{"feeCoin": fee_coin, "fee": fmt_amount(fee)}],
+        "createdTime": str(ts),
+        "updatedTime": str(ts),
+        "execPnl": fmt_amount(pnl),
+    }
+
+
+def mark_price(eng: Engine, inst: Instrument, fallback: int) -> int:
+    return eng.last_price.get(inst.book_key, fallback)
+
+
+def unrealised(inst: Instrument, pos: Position, mark: int) -> int:
+    value = pos.qty * mark * inst.value_per_tick_lot
+    gain = value - pos.cost if pos.pos_side == E.LONG else pos.cost - value
+    if inst.kind == "inverse" and mark:
+        gain = gain * 10**inst.tick_dp // (mark * inst.tick_num)
+    return gain
+
+
+def position_doc(eng: Engine, inst: Instrument, pos: Position, hold_mode: str) -> dict[str, Any]:
+    entry_ticks = pos.cost // (pos.qty * inst.value_per_tick_lot) if pos.qty else 0
+    mark = mark_price(eng, inst, entry_ticks)
+    return {
+        "category": pos.category,
+        "symbol": pos.symbol,
+        "marginCoin": inst.settle,
+        "holdMode": hold_mode,
+        "posSide": pos.pos_side,
+        "marginMode": "crossed",
+        "positionBalance": fmt_amount(pos.margin),
+        "available": qty_str(inst, pos.qty - pos.pending_close),
+        "frozen": qty_str(inst, pos.pending_close),
+        "total": qty_str(inst, pos.qty),
+        "leverage": str(pos.leverage),
+        "curRealisedPnl": fmt_amount(pos.realized),
+        "avgPrice": avg_price(inst, pos.cost, pos.qty),
+        "positionStatus": "normal",
+        "unrealisedPnl": fmt_amount(unrealised(inst, pos, mark)),
+        "liquidationPrice": "0",
+        "mmr": "0.004",
+        "profitRate": "0",
+        "markPrice": price_str(inst, mark),
+        "breakEvenPrice": avg_price(inst, pos.cost, pos.qty),
+        "totalFunding": "0",
+        "openFeeTotal": "0",
+        "closeFeeTotal": "0",
+        "createdTime": str(pos.created),
+        "updatedTime": str(pos.updated),
+    }
+
+
+def usd_rate(eng: Engine, coin: str) -> tuple[int, int]:
+    """(price, decimals) of one coin in USDT, from the last SPOT trade; stablecoins are 1."""
+    if coin in ("USDT", "USDC", "USD"):
+        return 1, 0
+    inst = eng.instruments.get(E.SPOT, coin + "USDT")
+    if inst is None:
+        return 0, 0
+    ticks = eng.last_price.get(inst.book_key, 0)
+    return ticks * inst.tick_num, inst.tick_dp
+
+
+def assets_doc(eng: Engine, acct: Account) -> dict[str, Any]:
+    assets = []
+    total_usd = 0
+    upnl_usdt = 0
+    for (uid, cat, sym, _side), pos in eng.positions.items():
+        if uid == acct.uid and pos.qty and cat == E.USDT_FUTURES:
+            inst = eng.instruments.by_key[(cat, sym)]
+            entry = pos.cost // (pos.qty * inst.value_per_tick_lot)
+            upnl_usdt += unrealised(inst, pos, mark_price(eng, inst, entry))
+    for coin in sorted(acct.assets):
+        a = acct.assets[coin]
+        equity = a.balance - a.debt
+        num, dp = usd_rate(eng, coin)
+        usd = equity * num // 10**dp
+        total_usd += usd
+        assets.append({
+            "coin": coin,
+            "equity": fmt_amount(equity),
+            "usdValue": fmt_amount(usd),
+            "balance": fmt_amount(a.balance),
+            "available": fmt_amount(a.available),
+            "debt": fmt_amount(a.debt),
+            "locked": fmt_amount(a.frozen + a.margin),
+        })
+    usdt_equity = total_usd
+    btc_num, btc_dp = usd_rate(eng, "BTC")
+    btc_equity = total_usd * 10**btc_dp // btc_num if btc_num else 0
+    return {
+        "accountEquity": fmt_amount(total_usd + upnl_usdt),
+        "usdtEquity": fmt_amount(usdt_equity + upnl_usdt),
+        "btcEquity": fmt_amount(btc_equity),
+        "unrealisedPnl": fmt_amount(upnl_usdt),
+        "usdtUnrealisedPnl": fmt_amount(upnl_usdt),
+        "btcUnrealizedPnl": "0",
+        "effEquity": fmt_amount(total_usd + upnl_usdt),
+        "mmr": "0",
+        "imr": "0",
+        "mgnRatio": "0",
+        "positionMgnRatio": "0",
+        "assets": assets,
+    }
+
+
+def instrument_doc(inst: Instrument) -> dict[str, Any]:
+    s = inst.spec
+    doc: dict[str, Any] = {
+        "symbol": inst.symbol,
+        "category": inst.category,
+        "baseCoin": inst.base,
+        "quoteCoin": inst.quote,
+        "buyLimitPriceRatio": "0.05",
+        "sellLimitPriceRatio": "0.05",
+        "feeRateUpRatio": "",
+        "makerFeeRate": s.makerFeeRate,
+        "takerFeeRate": s.takerFeeRate,
+        "minOrderQty": s.minOrderQty,
+        "maxOrderQty": s.maxOrderQty,
+        "pricePrecision": str(inst.price_dp),
+        "quantityPrecision": str(inst.qty_dp),
+        "quotePrecision": str(inst.quote_dp),
+        "minOrderAmount": s.minOrderAmount,
+        "maxSymbolOrderNum": "",
+        "maxProductOrderNum": "",
+        "status": "online",
+        "offTime": "",
+        "limitOpenTime": "",
+        "maintainTime": "",
+    }
+    if inst.is_futures:
+        doc.update({
+            "isRwa": "NO",
+            "priceMultiplier": s.tick,
+            "quantityMultiplier": s.lot,
+            "symbolType": "perpetual",
+            "type": "perpetual",
+            "maxPositionNum": "",
+            "deliveryTime": "",
+            "deliveryStartTime": "",
+            "deliveryPeriod": "",
+            "launchTime": "",
+            "fundInterval": "8",
+            "minLeverage": "1",
+            "maxLeverage": str(inst.max_leverage),
+            "maxMarketOrderQty": s.maxOrderQty,
+        })
+    elif inst.category == E.MARGIN:
+        doc.update({
+            "isIsolatedBaseBorrowable": "NO",
+            "isIsolatedQuotedBorrowable": "NO",
+            "warningRiskRatio": "0.8",
+            "liquidationRiskRatio": "1",
+            "maxCrossedLeverage": str(inst.margin_leverage),
+            "maxIsolatedLeverage": str(inst.margin_leverage),
+            "userMinBorrow": "0.00000001",
+            "areaSymbol": "no",
+        })
+    else:
+        doc["areaSymbol"] = "no"
+    return doc

@@ -1,0 +1,86 @@
+"""Decoding of request parameters into checked values; every failure is a Bitget ``ApiError``."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+
+from ..core import enums as E
+from ..core.instruments import Instrument
+from .errors import ApiError, missing, param_error
+
+T = TypeVar("T")
+_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
+
+
+def decode_body(body: bytes, typ: type[T] | Any) -> T:
+    dec = _decoders.get(typ)
+    if dec is None:
+        dec = _decoders[typ] = msgspec.json.Decoder(typ)
+    if not body:
+        raise param_error("request body is empty")
+    try:
+        return dec.decode(body)  # type: ignore[no-any-return]
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        if text.startswith("Object missing required field"):
+            field = text.split("`")[1] if "`" in text else ""
+            raise missing(field) from None
+        raise param_error(text) from None
+    except msgspec.DecodeError:
+        raise param_error("request body is not valid JSON") from None
+
+
+def category(value: str | None, *, required: bool = True, name: str = "category") -> str:
+    if not value:
+        if required:
+            raise missing(name)
+        return ""
+    cat = value.upper()
+    if cat not in E.CATEGORIES:
+        raise param_error(name)
+    return cat
+
+
+def instrument(venue_instruments: Any, cat: str, symbol: str | None) -> Instrument:
+    if not symbol:
+        raise missing("symbol")
+    inst = venue_instruments.get(cat, symbol)
+    if inst is None:
+        raise ApiError("25100", f"Trading pair {symbol} does not exist")
+    return inst
+
+
+def int_param(q: dict[str, str], name: str, default: int, lo: int, hi: int) -> int:
+    raw = q.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 18:
+        raise param_error(name)
+    value = int(raw)
+    if value < lo or value > hi:
+        raise param_error(name)
+    return value
+
+
+def opt_int(q: dict[str, str], name: str) -> int | None:
+    raw = q.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise param_error(name)
+    return int(raw)
+
+
+def lower(value: str | None, default: str = "") -> str:
+    return value.lower() if value else default
+
+
+def yes_no(value: str | None, name: str) -> bool:
+    if value is None or value == "":
+        return False
+    v = value.lower()
+    if v not in ("yes", "no"):
+        raise param_error(name)
+    return v == "yes"

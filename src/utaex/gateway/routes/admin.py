@@ -1,0 +1,83 @@
+"""Admin API (bearer token): create users and keys, deposit funds. Same envelope as Bitget."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import TYPE_CHECKING, Any
+
+from ...core.commands import CreateApiKey, CreateUser, Deposit
+from ...core.ledger import Account, ApiKey
+from ...wire.requests import CreateKeyRequest, CreateUserRequest, DepositRequest
+from .. import params as P
+from ..errors import ApiError, param_error
+from .account import raise_reject
+
+if TYPE_CHECKING:
+    from ..app import App, Request
+    from ..venue import Venue
+
+ALNUM = string.ascii_letters + string.digits
+
+
+def new_credentials() -> tuple[str, str, str]:
+    api_key = "bg_" + secrets.token_hex(16)
+    secret = secrets.token_hex(32)
+    passphrase = "".join(secrets.choice(ALNUM) for _ in range(16))
+    return api_key, secret, passphrase
+
+
+def key_doc(uid: int, api_key: str, secret: str, passphrase: str, read_only: bool) -> dict[str, Any]:
+    return {"uid": str(uid), "apiKey": api_key, "secretKey": secret, "passphrase": passphrase,
+            "permissions": ["uta_read"] if read_only else ["uta_read", "uta_trade"]}
+
+
+async def create_user(venue: Venue, balances: dict[str, str], read_only: bool = False) -> dict[str, Any]:
+    for coin, amount in balances.items():
+        if coin not in venue.instruments.coins:
+            raise ApiError("25201", "Currency does not exist")
+        if not isinstance(amount, str):
+            raise param_error("balances")
+    api_key, secret, passphrase = new_credentials()
+    acct = await venue.execute(CreateUser(ts=venue.now_ms(), api_key=api_key, secret=secret,
+                                          passphrase=passphrase, read_only=read_only))
+    raise_reject(acct)
+    assert isinstance(acct, Account)
+    for coin, amount in balances.items():
+        raise_reject(await venue.execute(Deposit(ts=venue.now_ms(), uid=acct.uid, coin=coin, amount=amount)))
+    return key_doc(acct.uid, api_key, secret, passphrase, read_only)
+
+
+def register(app: App) -> None:
+    venue = app.venue
+
+    @app.route("POST", "/admin/v1/users", auth="admin")
+    async def users(req: Request) -> Any:
+        body = P.decode_body(req.body or b"{}", CreateUserRequest)
+        return await create_user(venue, body.balances, body.readOnly)
+
+    def uid_of(req: Request, suffix: str) -> int:
+        raw = req.path[len("/admin/v1/users/"):-len(suffix)]
+        if not raw.isdigit() or int(raw) not in venue.engine.accounts:
+            raise ApiError("25005", "User does not exist")
+        return int(raw)
+
+    async def create_key(req: Request) -> Any:
+        uid = uid_of(req, "/api-keys")
+        body = P.decode_body(req.body or b"{}", CreateKeyRequest)
+        api_key, secret, passphrase = new_credentials()
+        result = await venue.execute(CreateApiKey(ts=venue.now_ms(), uid=uid, api_key=api_key, secret=secret,
+                                                  passphrase=passphrase, read_only=body.readOnly,
+                                                  rsa_public_key=body.rsaPublicKey or ""))
+        raise_reject(result)
+        assert isinstance(result, ApiKey)
+        return key_doc(uid, api_key, secret, passphrase, body.readOnly)
+
+    async def deposit(req: Request) -> Any:
+        uid = uid_of(req, "/deposits")
+        body = P.decode_body(req.body, DepositRequest)
+        raise_reject(await venue.execute(Deposit(ts=venue.now_ms(), uid=uid, coin=body.coin, amount=body.amount)))
+        return "success"
+
+    app.prefix_routes.append(("POST", "/admin/v1/users/", "/api-keys", create_key))
+    app.prefix_routes.append(("POST", "/admin/v1/users/", "/deposits", deposit))

@@ -1,0 +1,222 @@
+"""The venue: owns the engine and is its only caller (the sequencer).
+
+Invariants:
+- Commands are applied one at a time on the event-loop thread, in arrival order, so the engine never
+  sees concurrency; each applied command is appended to the journal in the same order.
+- A caller gets its result only after its command is durable (group commit: commands applied while
+  an fsync is in flight share the next one).
+- Events are turned into values (history rows, push frames) right after ``apply``, before any other
+  command runs; pushes go out only once the command is durable.
+- Recovery: newest valid snapshot, then replay of the journal after it (re-feeding the history store),
+  gives the same state as a full replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from ..core import enums as E
+from ..core.commands import AnyCommand, CancelAll, Command
+from ..core.engine import Engine
+from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent
+from ..core.instruments import InstrumentSet
+from ..journal import AsyncGroupCommitter, load_latest_snapshot, open_for_append, recover, rotate, write_snapshot
+from ..journal import prune as prune_journal
+from ..store import HistoryStore, open_store
+from . import convert
+from .marketdata import MarketData
+
+log = logging.getLogger("utaex.venue")
+
+ENDED = (E.FILLED, E.CANCELLED)
+Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
+
+
+class Venue:
+    def __init__(self, data_dir: Path, *, instruments: InstrumentSet | None = None, fsync: bool = True,
+                 seed: int = 0, max_open_orders: int = 400, snapshot_every: int = 200_000) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.instruments = instruments or InstrumentSet()
+        self.fsync = fsync
+        self.seed = seed
+        self.max_open = max_open_orders
+        self.snapshot_every = snapshot_every
+        self.engine = self._new_engine()
+        self.store: HistoryStore = open_store(self.data_dir)
+        self.market = MarketData()
+        self.committer: AsyncGroupCommitter | None = None
+        self.next_seq = 1
+        self.since_snapshot = 0
+        self.last_ts = 0
+        self.listeners: list[Callable[[list[Push]], None]] = []
+        self._encode = msgspec.msgpack.Encoder().encode
+        self._decoder = msgspec.msgpack.Decoder(AnyCommand)
+        self._snapshotting: asyncio.Task[None] | None = None
+        self._gate: asyncio.Event | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self.countdowns: dict[int, asyncio.TimerHandle] = {}
+        self.recovered_commands = 0
+
+    def _new_engine(self, payload: bytes | None = None) -> Engine:
+        kw = {"seed": self.seed, "max_open_spot": self.max_open, "max_open_futures": self.max_open}
+        if payload is None:
+            return Engine(self.instruments, **kw)
+        return Engine.from_snapshot(payload, self.instruments, **kw)
+
+    # ---- start / stop -------------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Load the newest snapshot and replay the journal after it (synchronous, before serving)."""
+        rec = recover(self.data_dir)
+        if rec.snapshot is not None:
+            self.engine = self._new_engine(rec.snapshot)
+        for payload in rec.records:
+            cmd = self._decoder.decode(payload)
+            _, events = self.engine.apply(cmd)
+            self._publish(events)
+        self.recovered_commands = len(rec.records)
+        self.next_seq = rec.next_seq
+        self.since_snapshot = len(rec.records)
+        self.last_ts = self.engine.now
+        self.store.flush()
+        writer = open_for_append(self.data_dir, self.next_seq, fsync=self.fsync)
+        self.committer = AsyncGroupCommitter(writer)
+
+    def start(self) -> None:
+        assert self.committer is not None
+        self.committer.start()
+
+    async def close(self) -> None:
+        """Drain in-flight commands, write a snapshot, stop."""
+        for handle in self.countdowns.values():
+            handle.cancel()
+        self.countdowns.clear()
+        if self._snapshotting is not None:
+            await self._snapshotting
+        if self.committer is not None:
+            await self.committer.drain()
+            await self.snapshot()
+            await self.committer.close()
+            self.committer = None
+        await asyncio.to_thread(self.store.close)
+
+    async def snapshot(self) -> None:
+        """Write a snapshot of everything applied so far and start a new journal segment.
+
+        The sequencer is paused while the journal drains and the state is captured, so the new
+        segment starts exactly after the snapshot's last command; the file is written afterwards."""
+        assert self.committer is not None
+        gate = self._gate = asyncio.Event()
+        try:
+            await self.committer.drain()
+            payload = self.engine.snapshot()
+            seq = self.next_seq - 1
+            self.since_snapshot = 0
+            await self.committer.replace_writer(rotate(self.data_dir, self.next_seq, fsync=self.fsync))
+        finally:
+            self._gate = None
+            gate.set()
+        await asyncio.to_thread(self.store.flush)
+        await asyncio.to_thread(write_snapshot, self.data_dir, seq, payload)
+        await asyncio.to_thread(prune_journal, self.data_dir)
+
+    def has_snapshot(self) -> bool:
+        return load_latest_snapshot(self.data_dir) is not None
+
+    # ---- the sequencer --------------------------------------------------------------------------------
+    def now_ms(self) -> int:
+        ts = int(time.time() * 1000)
+        if ts < self.last_ts:
+            ts = self.last_ts
+        self.last_ts = ts
+        return ts
+
+    async def execute(self, cmd: Command) -> Any:
+        """Apply a command, journal it, and return its result once it is durable."""
+        committer = self.committer
+        if committer is None:
+            raise RuntimeError("venue is not running")
+        while self._gate is not None:
+            await self._gate.wait()
+        result, events = self.engine.apply(cmd)
+        fut = committer.append(self._encode(cmd))
+        self.next_seq += 1
+        self.since_snapshot += 1
+        pushes = self._publish(events)
+        await fut
+        if pushes:
+            for listener in self.listeners:
+                listener(pushes)
+        if self.since_snapshot >= self.snapshot_every and self._snapshotting is None:
+            self._snapshotting = asyncio.ensure_future(self._background_snapshot())
+        return result
+
+    async def _background_snapshot(self) -> None:
+        try:
+            await self.snapshot()
+        except Exception:  # pragma: no cover - logged, retried at the next threshold
+            log.exception("snapshot failed")
+        finally:
+            self._snapshotting = None
+
+    def _publish(self, events: list[Event]) -> list[Push]:
+        """Turn events into history rows now and push payloads for later."""
+        pushes: list[Push] = []
+        by_key = self.instruments.by_key
+        store = self.store
+        want_push = bool(self.listeners)
+        for ev in events:
+            if type(ev) is OrderEvent:
+                o = ev.order
+                inst = by_key[(o.category, o.symbol)]
+                if o.status in ENDED or want_push:
+                    doc = convert.order_doc(inst, o)
+                    if o.status in ENDED:
+                        store.put_order(o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status,
+                                        o.created, o.updated, msgspec.json.encode(doc))
+                    if want_push:
+                        pushes.append(("order", (o.uid, doc)))
+            elif type(ev) is FillEvent:
+                o = ev.order
+                inst = by_key[(o.category, o.symbol)]
+                doc = convert.fill_doc(inst, o, ev.exec_id, ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin,
+                                       ev.maker, ev.pnl, ev.ts)
+                store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, msgspec.json.encode(doc))
+                if not ev.maker:
+                    self.market.on_trade(inst.book_key, ev.exec_id, ev.price, ev.qty, ev.value, o.side, ev.ts)
+                    if want_push:
+                        pushes.append(("trade", (inst.book_key, ev.exec_id, ev.price, ev.qty, o.side, ev.ts)))
+                if want_push:
+                    pushes.append(("fill", (o.uid, doc)))
+            elif want_push:
+                if type(ev) is AccountEvent:
+                    pushes.append(("account", ev.uid))
+                elif type(ev) is PositionEvent:
+                    pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
+                elif type(ev) is BookEvent:
+                    pushes.append(("book", (ev.category, ev.symbol)))
+        return pushes
+
+    # ---- dead-man switch ------------------------------------------------------------------------------
+    def set_countdown(self, uid: int, seconds: int) -> None:
+        old = self.countdowns.pop(uid, None)
+        if old is not None:
+            old.cancel()
+        if seconds <= 0:
+            return
+        loop = asyncio.get_running_loop()
+
+        def fire() -> None:
+            self.countdowns.pop(uid, None)
+            task = asyncio.ensure_future(self.execute(CancelAll(ts=self.now_ms(), uid=uid)))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+        self.countdowns[uid] = loop.call_later(seconds, fire)

@@ -1,0 +1,420 @@
+"""SQLite history store: a buffered, read-your-writes overlay in front of one WAL-mode database file.
+
+Durability: the database runs in WAL mode with ``synchronous=NORMAL`` and rows are committed by a
+background thread, so a crash (or power loss) may lose the unflushed tail and the last commits. That
+is by design: the command journal, not this store, is the source of truth; after a crash the gateway
+rebuilds/refreshes store rows from journal replay (``upsert_orders_bulk`` / ``put_fills_bulk``).
+
+Invariants:
+
+* Every row ever put is, at any instant, in exactly one of: the *dirty* overlay (put, not yet taken
+  by the writer), the *in-flight* overlay (taken, being written) or the committed database, or in
+  several of them with the newer version in the earlier place (dirty before in-flight before disk).
+  The writer swaps dirty -> in-flight under the lock, commits the batch in one transaction with
+  ``executemany``, and only then (under the lock) drops the in-flight overlay, so a row leaves the
+  overlay only once its version, or a newer one, is committed.
+* Readers snapshot the overlay (under the lock) *before* querying SQLite. A row missing from that
+  snapshot was committed before the snapshot, so the query (a later read transaction) sees it: no
+  row is ever invisible. Where a key is in both, the overlay version wins.
+* Overlays are keyed by uid first, so a query only ever looks at its own user's buffered rows.
+* Memory is bounded: when ``max_pending`` distinct keys are dirty, ``put_*`` waits for the writer
+  to take the batch (backpressure); repeated puts of one key coalesce into one row.
+* Reads on the event-loop thread are index scans pinned with ``INDEXED BY`` and ``LIMIT <= 101``.
+* One connection per role: the writer thread owns its own; readers share one (serialised by a
+  lock); ``prune`` opens a short-lived one and deletes in small transactions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from .base import ENDED_STATUSES, HistoryStore, StoreError, clamp_limit, parse_cursor
+
+__all__ = ["SQLiteHistoryStore"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS orders (
+    order_id   INTEGER PRIMARY KEY,
+    uid        INTEGER NOT NULL,
+    client_oid TEXT NOT NULL,
+    category   TEXT NOT NULL,
+    symbol     TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    updated    INTEGER NOT NULL,
+    doc        BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_by_category ON orders (uid, category, order_id DESC, status, created);
+CREATE INDEX IF NOT EXISTS orders_by_symbol ON orders (uid, category, symbol, order_id DESC, status, created);
+CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid, order_id DESC);
+CREATE INDEX IF NOT EXISTS orders_by_created ON orders (created);
+CREATE TABLE IF NOT EXISTS fills (
+    uid      INTEGER NOT NULL,
+    exec_id  INTEGER NOT NULL,
+    order_id INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    symbol   TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    doc      BLOB NOT NULL,
+    PRIMARY KEY (uid, exec_id)
+);
+CREATE INDEX IF NOT EXISTS fills_by_user ON fills (uid, exec_id DESC, created);
+CREATE INDEX IF NOT EXISTS fills_by_category ON fills (uid, category, exec_id DESC, created);
+CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id, exec_id DESC);
+CREATE INDEX IF NOT EXISTS fills_by_created ON fills (created);
+"""
+# Why ``fills`` keeps its rowid: a WITHOUT ROWID table stores whole rows in its interior b-tree pages,
+# which only pays off for small rows; a fill row carries a JSON document of several hundred bytes.
+
+_UPSERT_ORDER = (
+    "INSERT INTO orders (order_id, uid, client_oid, category, symbol, status, created, updated, doc)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated = excluded.updated,"
+    " doc = excluded.doc WHERE excluded.updated >= orders.updated"
+)
+_UPSERT_FILL = (
+    "INSERT INTO fills (uid, exec_id, order_id, category, symbol, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
+)
+_PRUNE_CHUNK = 2000
+
+# Overlay row layouts (the insert statements' column order, so a batch goes to executemany as is).
+# order: (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
+# fill:  (uid, exec_id, order_id, category, symbol, created, doc)
+_Row = tuple
+_Overlay = dict[int, dict[int, _Row]]  # uid -> key (order_id / exec_id) -> row
+
+
+def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=check_same_thread)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -32768")
+    return conn
+
+
+class SQLiteHistoryStore(HistoryStore):
+    """History store on one SQLite file (see the module and ``HistoryStore`` docstrings).
+
+    ``max_pending`` bounds the dirty overlay (distinct keys) before ``put_*`` waits for the writer;
+    ``linger`` is how long the idle writer waits after the first row of a small batch for more rows
+    (coalescing repeated updates of an order into one write).
+    """
+
+    def __init__(self, path: Path | str, *, max_pending: int = 100_000, linger: float = 0.002) -> None:
+        self.path = Path(path)
+        self._max_pending = max(1, max_pending)
+        self._linger = max(0.0, linger)
+        self._init_db()
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)  # wakes the writer
+        self._done = threading.Condition(self._lock)  # wakes flushers and backpressured putters
+        self._dirty_orders: _Overlay = {}
+        self._dirty_fills: _Overlay = {}
+        self._inflight_orders: _Overlay = {}
+        self._inflight_fills: _Overlay = {}
+        self._pending = 0  # distinct dirty keys
+        self._swap_gen = 0  # batches taken by the writer
+        self._done_gen = 0  # batches committed
+        self._flush_req = False
+        self._writer_idle = False
+        self._stopping = False
+        self._refuse: str | None = None  # why put_* is refused (closed / writer failed)
+        self._error: BaseException | None = None
+        self._rlock = threading.Lock()
+        self._closed = False  # reader connection closed
+        self._reader = _connect(self.path, check_same_thread=False)
+        self._reader.execute("PRAGMA query_only = ON")
+        self._thread = threading.Thread(target=self._run, name=f"history-writer:{self.path.name}", daemon=True)
+        self._thread.start()
+
+    def _init_db(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(self.path)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: schema version {version} is newer than supported {SCHEMA_VERSION}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA journal_size_limit = 67108864")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            conn.close()
+
+    # ---- writes (event-loop thread) ---------------------------------------------------------------
+    def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
+                  created: int, updated: int, doc: bytes) -> None:
+        row = (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
+        with self._lock:
+            if self._pending >= self._max_pending:
+                self._wait_for_room()
+            if self._refuse is not None:
+                raise StoreError(self._refuse)
+            per = self._dirty_orders.get(uid)
+            if per is None:
+                per = self._dirty_orders[uid] = {}
+            old = per.get(order_id)
+            if old is None:
+                self._pending += 1
+            elif old[7] > updated:
+                return  # an older version arriving late never replaces a newer one
+            per[order_id] = row
+            if self._writer_idle:
+                self._writer_idle = False
+                self._work.notify()
+
+    def put_fill(self, uid: int, exec_id: int, order_id: int, category: str, symbol: str, created: int,
+                 doc: bytes) -> None:
+        row = (uid, exec_id, order_id, category, symbol, created, doc)
+        with self._lock:
+            if self._pending >= self._max_pending:
+                self._wait_for_room()
+            if self._refuse is not None:
+                raise StoreError(self._refuse)
+            per = self._dirty_fills.get(uid)
+            if per is None:
+                per = self._dirty_fills[uid] = {}
+            if exec_id not in per:
+                self._pending += 1
+            per[exec_id] = row
+            if self._writer_idle:
+                self._writer_idle = False
+                self._work.notify()
+
+    def _wait_for_room(self) -> None:  # lock held
+        while self._pending >= self._max_pending and self._refuse is None:
+            self._writer_idle = False
+            self._work.notify()
+            self._done.wait()
+
+    def flush(self) -> None:
+        with self._lock:
+            target = self._swap_gen + (1 if self._pending else 0)
+            while self._done_gen < target and self._error is None:
+                if not self._thread.is_alive():
+                    break
+                self._flush_req = True
+                self._writer_idle = False
+                self._work.notify()
+                self._done.wait()
+            if self._error is not None:
+                raise StoreError(f"history writer failed: {self._error!r}") from self._error
+
+    def close(self) -> None:
+        with self._lock:
+            already = self._stopping
+            self._stopping = True
+            if self._refuse is None:
+                self._refuse = "history store is closed"
+            self._work.notify()
+            self._done.notify_all()
+        if already:
+            return
+        self._thread.join()
+        with self._rlock:
+            self._closed = True
+            self._reader.close()
+        if self._error is not None:
+            raise StoreError(f"history writer failed: {self._error!r}") from self._error
+
+    # ---- background writer --------------------------------------------------------------------------
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = _connect(self.path)
+            while True:
+                with self._lock:
+                    while not self._pending and not self._stopping and not self._flush_req:
+                        self._writer_idle = True
+                        self._work.wait()
+                    self._writer_idle = False
+                    if self._linger and not (self._stopping or self._flush_req) and self._pending < 1000:
+                        self._work.wait(self._linger)  # puts do not notify while we are not idle
+                    if self._stopping and not self._pending:
+                        return
+                    orders, fills = self._dirty_orders, self._dirty_fills
+                    self._inflight_orders, self._inflight_fills = orders, fills
+                    self._dirty_orders, self._dirty_fills = {}, {}
+                    self._pending = 0
+                    self._flush_req = False
+                    self._swap_gen += 1
+                    gen = self._swap_gen
+                    self._done.notify_all()  # room again for backpressured putters
+                self._write(conn, orders, fills)
+                with self._lock:
+                    self._inflight_orders, self._inflight_fills = {}, {}
+                    self._done_gen = gen
+                    self._done.notify_all()
+        except BaseException as exc:  # keep the in-flight overlay: its rows stay readable
+            with self._lock:
+                self._error = exc
+                self._refuse = f"history writer failed: {exc!r}"
+                self._done.notify_all()
+        finally:
+            if conn is not None:
+                conn.close()
+            with self._lock:
+                self._done.notify_all()
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, orders: _Overlay, fills: _Overlay) -> None:
+        order_rows = [row for per in orders.values() for row in per.values()]
+        fill_rows = [row for per in fills.values() for row in per.values()]
+        if not order_rows and not fill_rows:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if order_rows:
+                conn.executemany(_UPSERT_ORDER, order_rows)
+            if fill_rows:
+                conn.executemany(_UPSERT_FILL, fill_rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    # ---- reads (event-loop thread) ------------------------------------------------------------------
+    def _overlay(self, dirty: _Overlay, inflight: _Overlay, uid: int) -> dict[int, _Row]:
+        """This user's buffered rows by key, dirty over in-flight; call BEFORE querying SQLite."""
+        with self._lock:
+            older, newer = inflight.get(uid), dirty.get(uid)
+            if not older:
+                return dict(newer) if newer else {}
+            merged = dict(older)
+            if newer:
+                merged.update(newer)
+            return merged
+
+    def _read(self, sql: str, params: tuple | list) -> list:
+        with self._rlock:
+            if self._closed:
+                raise StoreError("history store is closed")
+            return self._reader.execute(sql, params).fetchall()
+
+    def get_order(self, uid: int, order_id: int | None = None, client_oid: str | None = None) -> bytes | None:
+        if order_id is not None:
+            with self._lock:
+                row = self._dirty_orders.get(uid, {}).get(order_id) or self._inflight_orders.get(uid, {}).get(order_id)
+            if row is not None:
+                return row[8]
+            found = self._read("SELECT doc FROM orders WHERE order_id = ? AND uid = ?", (order_id, uid))
+            return found[0][0] if found else None
+        if not client_oid:
+            return None
+        best: _Row | None = None
+        for row in self._overlay(self._dirty_orders, self._inflight_orders, uid).values():
+            if row[2] == client_oid and (best is None or row[0] > best[0]):
+                best = row
+        found = self._read("SELECT order_id, doc FROM orders INDEXED BY orders_by_client_oid"
+                           " WHERE uid = ? AND client_oid = ? ORDER BY order_id DESC LIMIT 1", (uid, client_oid))
+        if found and (best is None or found[0][0] > best[0]):
+            return found[0][1]
+        return best[8] if best is not None else None
+
+    def history_orders(self, uid: int, category: str, symbol: str | None, start: int | None, end: int | None,
+                       limit: int, cursor: str | None,
+                       statuses: tuple[str, ...] = ENDED_STATUSES) -> tuple[list[bytes], str]:
+        bound, limit = parse_cursor(cursor), clamp_limit(limit)
+        overlay = self._overlay(self._dirty_orders, self._inflight_orders, uid)
+        status_set = frozenset(statuses)
+
+        def keep(r: _Row) -> bool:
+            return (r[3] == category and (not symbol or r[4] == symbol) and (not status_set or r[5] in status_set)
+                    and (start is None or r[6] >= start) and (end is None or r[6] <= end))
+
+        where, params = ["uid = ?", "category = ?"], [uid, category]
+        if symbol:
+            where.append("symbol = ?")
+            params.append(symbol)
+        if statuses:
+            where.append(f"+status IN ({', '.join('?' * len(statuses))})")
+            params.extend(statuses)
+        self._time_filter(where, params, start, end)
+        index = "orders_by_symbol" if symbol else "orders_by_category"
+        head = f"SELECT order_id, doc FROM orders INDEXED BY {index} WHERE {' AND '.join(where)}"
+        return self._page(overlay, keep, 0, 8, head, "order_id", params, bound, limit)
+
+    def fills(self, uid: int, category: str | None, order_id: int | None, start: int | None, end: int | None,
+              limit: int, cursor: str | None) -> tuple[list[bytes], str]:
+        bound, limit = parse_cursor(cursor), clamp_limit(limit)
+        overlay = self._overlay(self._dirty_fills, self._inflight_fills, uid)
+
+        def keep(r: _Row) -> bool:
+            return ((not category or r[3] == category) and (order_id is None or r[2] == order_id)
+                    and (start is None or r[5] >= start) and (end is None or r[5] <= end))
+
+        where, params = ["uid = ?"], [uid]
+        if order_id is not None:
+            where.append("order_id = ?")
+            params.append(order_id)
+        if category:
+            where.append("+category = ?" if order_id is not None else "category = ?")
+            params.append(category)
+        self._time_filter(where, params, start, end)
+        index = "fills_by_order" if order_id is not None else "fills_by_category" if category else "fills_by_user"
+        head = f"SELECT exec_id, doc FROM fills INDEXED BY {index} WHERE {' AND '.join(where)}"
+        return self._page(overlay, keep, 1, 6, head, "exec_id", params, bound, limit)
+
+    @staticmethod
+    def _time_filter(where: list[str], params: list, start: int | None, end: int | None) -> None:
+        # unary + keeps the planner off the created indexes (those exist for prune only)
+        if start is not None:
+            where.append("+created >= ?")
+            params.append(start)
+        if end is not None:
+            where.append("+created <= ?")
+            params.append(end)
+
+    def _page(self, overlay: dict[int, _Row], keep: Callable[[_Row], bool], key_at: int, doc_at: int, head: str,
+              key: str, params: list, bound: int | None, limit: int) -> tuple[list[bytes], str]:
+        """Merge the overlay and SQLite into one keyset page: keys below ``bound``, descending."""
+        want = limit + 1  # one more than the page, to know whether a next page exists
+        mine = [(k, r[doc_at]) for k, r in overlay.items() if (bound is None or k < bound) and keep(r)]
+        mine.sort(key=lambda kv: kv[0], reverse=True)
+        merged = mine[:want]
+        below, fetch, from_sql = bound, want, 0
+        while True:  # SQLite rows the overlay supersedes are skipped: read on until `want` survive
+            if below is None:
+                rows = self._read(f"{head} ORDER BY {key} DESC LIMIT ?", [*params, fetch])
+            else:
+                rows = self._read(f"{head} AND {key} < ? ORDER BY {key} DESC LIMIT ?", [*params, below, fetch])
+            survivors = [r for r in rows if r[0] not in overlay] if overlay else rows
+            merged.extend(survivors)
+            from_sql += len(survivors)
+            if len(rows) < fetch or from_sql >= want:
+                break
+            below, fetch = rows[-1][0], min(fetch * 2, 4096)
+        merged.sort(key=lambda kv: kv[0], reverse=True)
+        page = merged[:limit]
+        next_cursor = str(page[-1][0]) if len(merged) > limit else ""
+        return [doc for _, doc in page], next_cursor
+
+    # ---- retention ----------------------------------------------------------------------------------
+    def prune(self, older_than_ms: int) -> int:
+        self.flush()
+        statuses = ", ".join("?" * len(ENDED_STATUSES))
+        steps = (
+            (f"DELETE FROM orders WHERE order_id IN (SELECT order_id FROM orders INDEXED BY orders_by_created"
+             f" WHERE created < ? AND status IN ({statuses}) LIMIT {_PRUNE_CHUNK})", (older_than_ms, *ENDED_STATUSES)),
+            (f"DELETE FROM fills WHERE rowid IN (SELECT rowid FROM fills INDEXED BY fills_by_created"
+             f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+        )
+        deleted = 0
+        conn = _connect(self.path)
+        try:
+            for sql, params in steps:
+                while True:  # small transactions, so the writer thread never waits long for the lock
+                    n = conn.execute(sql, params).rowcount
+                    deleted += n
+                    if n < _PRUNE_CHUNK:
+                        break
+        finally:
+            conn.close()
+        return deleted
