@@ -42,7 +42,9 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
-                  max_open_orders=int(config.get("maxOpenOrders", max_open_orders)))
+                  max_open_orders=int(config.get("maxOpenOrders", max_open_orders)),
+                  snapshot_every=int(config.get("snapshotEvery", 200_000)),
+                  keep_journal=bool(config.get("keepJournal", False)))
     token = admin_token or secrets.token_urlsafe(24)
     app = App(venue, admin_token=token, rate_limit=rate_limit)
     base = f"http://{banner_host}:{banner_port}"

@@ -27,7 +27,16 @@ from ..core.commands import AnyCommand, CancelAll, Command
 from ..core.engine import Engine
 from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent
 from ..core.instruments import InstrumentSet
-from ..journal import AsyncGroupCommitter, load_latest_snapshot, open_for_append, recover, rotate, write_snapshot
+from ..journal import (
+    AsyncGroupCommitter,
+    decode_records,
+    list_segments,
+    load_latest_snapshot,
+    open_for_append,
+    recover,
+    rotate,
+    write_snapshot,
+)
 from ..journal import prune as prune_journal
 from ..store import HistoryStore, open_store
 from . import convert
@@ -41,7 +50,8 @@ Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
 class Venue:
     def __init__(self, data_dir: Path, *, instruments: InstrumentSet | None = None, fsync: bool = True,
-                 seed: int = 0, max_open_orders: int = 400, snapshot_every: int = 200_000) -> None:
+                 seed: int = 0, max_open_orders: int = 400, snapshot_every: int = 200_000,
+                 keep_journal: bool = False) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.instruments = instruments or InstrumentSet()
@@ -49,6 +59,7 @@ class Venue:
         self.seed = seed
         self.max_open = max_open_orders
         self.snapshot_every = snapshot_every
+        self.keep_journal = keep_journal
         self.engine = self._new_engine()
         self.store: HistoryStore = open_store(self.data_dir)
         self.market = MarketData()
@@ -66,9 +77,9 @@ class Venue:
         self.recovered_commands = 0
 
     def _new_engine(self, payload: bytes | None = None) -> Engine:
-        kw = {"seed": self.seed, "max_open_spot": self.max_open, "max_open_futures": self.max_open}
+        kw = {"max_open_spot": self.max_open, "max_open_futures": self.max_open}
         if payload is None:
-            return Engine(self.instruments, **kw)
+            return Engine(self.instruments, seed=self.seed, **kw)
         return Engine.from_snapshot(payload, self.instruments, **kw)
 
     # ---- start / stop -------------------------------------------------------------------------------
@@ -125,10 +136,28 @@ class Venue:
             gate.set()
         await asyncio.to_thread(self.store.flush)
         await asyncio.to_thread(write_snapshot, self.data_dir, seq, payload)
-        await asyncio.to_thread(prune_journal, self.data_dir)
+        if not self.keep_journal:
+            await asyncio.to_thread(prune_journal, self.data_dir)
 
     def has_snapshot(self) -> bool:
         return load_latest_snapshot(self.data_dir) is not None
+
+    def full_replay_hash(self) -> str | None:
+        """State hash of a fresh engine fed every journaled command from the first one, or None when
+        early segments were pruned. Reads only durable records (call after draining)."""
+        segments = list_segments(self.data_dir)
+        if not segments or segments[0][0] != 1:
+            return None
+        eng = self._new_engine()
+        applied = 0
+        for _, path in segments:
+            records, _ = decode_records(path.read_bytes())
+            for payload in records:
+                if applied >= self.next_seq - 1:
+                    break
+                eng.apply(self._decoder.decode(payload))
+                applied += 1
+        return eng.state_hash() if applied == self.next_seq - 1 else None
 
     # ---- the sequencer --------------------------------------------------------------------------------
     def now_ms(self) -> int:
