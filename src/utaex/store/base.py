@@ -10,10 +10,12 @@ Contract shared by every implementation (SQLite now, PostgreSQL later):
   second. They never wait for disk: rows are buffered and a background writer commits them in
   batches. They may block briefly when the buffer is full (backpressure), never indefinitely.
 * Read-your-writes: every read sees every row put before it, flushed or not.
-* Orders are keyed by ``order_id`` (global); the version with the greatest ``updated`` wins, an
-  equal ``updated`` replaces (the latest put wins). Fills are keyed by ``(uid, exec_id)``: both
-  sides of a trade share an ``exec_id``; a repeated put of the same key replaces the document
-  (fills are immutable, so this only makes replays idempotent).
+* Orders are keyed by ``order_id`` (global). The caller puts an order's versions with ``updated``
+  non-decreasing; an equal ``updated`` replaces (the latest put wins). A late, older version (as
+  when replaying the journal over a store that already holds newer rows) never overwrites a newer
+  committed or buffered one; it may be visible only until the next flush.
+* Fills are keyed by ``(uid, exec_id)``: both sides of a trade share an ``exec_id``; a repeated put
+  of the same key replaces the document (fills are immutable, so this only makes replays idempotent).
 * A user only ever sees their own rows: another user's order answers exactly like a missing one.
 * Paging is keyset paging on the id, newest first: a page holds rows with id strictly below the
   cursor; the returned cursor is the last returned id as a decimal string, or ``""`` when no row
@@ -103,7 +105,7 @@ class HistoryStore(ABC):
     @abstractmethod
     def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
                   created: int, updated: int, doc: bytes) -> None:
-        """Upsert one order version by ``order_id`` (greatest ``updated`` wins; equal replaces). Non-blocking."""
+        """Upsert one order version by ``order_id`` (newest ``updated`` wins; equal replaces). Non-blocking."""
 
     @abstractmethod
     def put_fill(self, uid: int, exec_id: int, order_id: int, category: str, symbol: str, created: int,

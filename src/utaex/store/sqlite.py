@@ -67,9 +67,9 @@ CREATE INDEX IF NOT EXISTS fills_by_category ON fills (uid, category, exec_id DE
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id, exec_id DESC);
 CREATE INDEX IF NOT EXISTS fills_by_created ON fills (created);
 """
-# Index notes. ``created`` trails the paging indexes so time filters are checked inside the index; it
-# never changes, so updating an order only rewrites the indexes' entries when... never: upserts touch
-# status/updated/doc only, none of them indexed (covering ``status`` too doubled the cost of updates).
+# Index notes. ``created`` trails the paging indexes so time filters are checked inside the index.
+# An upsert sets only status/updated/doc, none of them indexed, so updating an order never touches a
+# secondary index (covering ``status`` as well doubled the cost of updates).
 # ``*_by_created`` serve ``prune`` only. ``fills`` keeps its rowid: WITHOUT ROWID stores whole rows in
 # interior b-tree pages, which pays off for small rows only; a fill carries a JSON document of several
 # hundred bytes (measured: inserts ~2x slower WITHOUT ROWID). Its primary key's automatic index
@@ -111,7 +111,7 @@ class SQLiteHistoryStore(HistoryStore):
     (coalescing repeated updates of an order into one write).
     """
 
-    def __init__(self, path: Path | str, *, max_pending: int = 100_000, linger: float = 0.002) -> None:
+    def __init__(self, path: Path | str, *, max_pending: int = 50_000, linger: float = 0.002) -> None:
         self.path = Path(path)
         self._max_pending = max(1, max_pending)
         self._linger = max(0.0, linger)
