@@ -14,7 +14,7 @@ from __future__ import annotations
 import msgspec
 
 
-class Order(msgspec.Struct, kw_only=True, gc=False):
+class Order(msgspec.Struct, kw_only=True, gc=False, array_like=True):
     order_id: int
     client_oid: str
     uid: int

@@ -32,7 +32,7 @@ def authenticate(keys: dict[str, ApiKey], headers: dict[str, str], method: str, 
     api = keys.get(key)
     if api is None:
         raise ApiError("40006", "Invalid ACCESS_KEY")
-    if not ts.isdigit() or len(ts) > 16:
+    if not (ts.isascii() and ts.isdigit()) or len(ts) > 16:
         raise ApiError("40005", "Invalid ACCESS_TIMESTAMP")
     if abs(now_ms - int(ts)) > WINDOW_MS:
         raise ApiError("40008", "Request timestamp expired")

@@ -9,9 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from ..core import enums as E
 from ..core.engine import Engine
-from ..core.instruments import Instrument
+from ..core.instruments import Instrument, InstrumentSet
 from ..core.ledger import Account
 from ..core.numbers import DP, fmt_amount, format_fixed
 from ..core.order import Order
@@ -89,16 +91,51 @@ def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
     }
 
 
-def fill_doc(inst: Instrument, o: Order, exec_id: int, price: int, qty: int, value: int, fee: int,
-             fee_coin: str, maker: bool, pnl: int, ts: int) -> dict[str, Any]:
+class FillRow(msgspec.Struct, array_like=True, gc=False):
+    """A fill as the history store keeps it (compact; formatted to Bitget JSON when read)."""
+
+    exec_id: int
+    order_id: int
+    client_oid: str
+    category: str
+    symbol: str
+    order_type: str
+    side: str
+    price: int
+    qty: int
+    value: int
+    fee: int
+    fee_coin: str
+    maker: bool
+    pnl: int
+    ts: int
+
+
+_order_decoder = msgspec.json.Decoder(Order)
+_fill_decoder = msgspec.json.Decoder(FillRow)
+
+
+def stored_order_doc(instruments: InstrumentSet, raw: bytes) -> dict[str, Any]:
+    o = _order_decoder.decode(raw)
+    return order_doc(instruments.by_key[(o.category, o.symbol)], o)
+
+
+def stored_fill_doc(instruments: InstrumentSet, raw: bytes) -> dict[str, Any]:
+    f = _fill_decoder.decode(raw)
+    return fill_doc(instruments.by_key[(f.category, f.symbol)], f)
+
+
+def fill_doc(inst: Instrument, f: FillRow) -> dict[str, Any]:
+    exec_id, price, qty, value, fee, fee_coin, maker, pnl, ts = (
+        f.exec_id, f.price, f.qty, f.value, f.fee, f.fee_coin, f.maker, f.pnl, f.ts)
     return {
         "execId": str(exec_id),
-        "orderId": str(o.order_id),
-        "clientOid": o.client_oid,
-        "category": o.category,
-        "symbol": o.symbol,
-        "orderType": o.order_type,
-        "side": o.side,
+        "orderId": str(f.order_id),
+        "clientOid": f.client_oid,
+        "category": f.category,
+        "symbol": f.symbol,
+        "orderType": f.order_type,
+        "side": f.side,
         "execPrice": price_str(inst, price),
         "execQty": qty_str(inst, qty),
         "execValue": fmt_amount(value),

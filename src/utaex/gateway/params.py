@@ -52,11 +52,21 @@ def instrument(venue_instruments: Any, cat: str, symbol: str | None) -> Instrume
     return inst
 
 
+def is_uint(text: str) -> bool:
+    """ASCII decimal digits only (``str.isdigit`` also accepts e.g. ``"²"``, which ``int()`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
+def is_id(text: str) -> bool:
+    """An order/exec id or cursor: ASCII digits that fit a signed 64-bit integer (SQLite's INTEGER)."""
+    return is_uint(text) and len(text) <= 19 and int(text) < 2**63
+
+
 def int_param(q: dict[str, str], name: str, default: int, lo: int, hi: int) -> int:
     raw = q.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_uint(raw) or len(raw) > 18:
         raise param_error(name)
     value = int(raw)
     if value < lo or value > hi:
@@ -68,7 +78,17 @@ def opt_int(q: dict[str, str], name: str) -> int | None:
     raw = q.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_uint(raw) or len(raw) > 18:
+        raise param_error(name)
+    return int(raw)
+
+
+def opt_id(q: dict[str, str], name: str) -> int | None:
+    """An optional order id / cursor (19-digit snowflakes do not fit ``opt_int``'s 18 digits)."""
+    raw = q.get(name)
+    if raw is None or raw == "":
+        return None
+    if not is_id(raw):
         raise param_error(name)
     return int(raw)
 

@@ -69,6 +69,7 @@ class Venue:
         self.last_ts = 0
         self.listeners: list[Callable[[list[Push]], None]] = []
         self._encode = msgspec.msgpack.Encoder().encode
+        self._store_encode = msgspec.json.Encoder().encode
         self._decoder = msgspec.msgpack.Decoder(AnyCommand)
         self._snapshotting: asyncio.Task[None] | None = None
         self._gate: asyncio.Event | None = None
@@ -201,29 +202,27 @@ class Venue:
         by_key = self.instruments.by_key
         store = self.store
         want_push = bool(self.listeners)
+        encode = self._store_encode
         for ev in events:
             if type(ev) is OrderEvent:
                 o = ev.order
-                inst = by_key[(o.category, o.symbol)]
-                if o.status in ENDED or want_push:
-                    doc = convert.order_doc(inst, o)
-                    if o.status in ENDED:
-                        store.put_order(o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status,
-                                        o.created, o.updated, msgspec.json.encode(doc))
-                    if want_push:
-                        pushes.append(("order", (o.uid, doc)))
+                if o.status in ENDED:
+                    store.put_order(o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status,
+                                    o.created, o.updated, encode(o))
+                if want_push:
+                    pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o))))
             elif type(ev) is FillEvent:
                 o = ev.order
+                row = convert.FillRow(ev.exec_id, o.order_id, o.client_oid, o.category, o.symbol, o.order_type,
+                                      o.side, ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin, ev.maker, ev.pnl, ev.ts)
+                store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(row))
                 inst = by_key[(o.category, o.symbol)]
-                doc = convert.fill_doc(inst, o, ev.exec_id, ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin,
-                                       ev.maker, ev.pnl, ev.ts)
-                store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, msgspec.json.encode(doc))
                 if not ev.maker:
                     self.market.on_trade(inst.book_key, ev.exec_id, ev.price, ev.qty, ev.value, o.side, ev.ts)
                     if want_push:
                         pushes.append(("trade", (inst.book_key, ev.exec_id, ev.price, ev.qty, o.side, ev.ts)))
                 if want_push:
-                    pushes.append(("fill", (o.uid, doc)))
+                    pushes.append(("fill", (o.uid, convert.fill_doc(inst, row))))
             elif want_push:
                 if type(ev) is AccountEvent:
                     pushes.append(("account", ev.uid))

@@ -35,24 +35,22 @@ from .base import ENDED_STATUSES, HistoryStore, StoreError, clamp_limit, parse_c
 
 __all__ = ["SQLiteHistoryStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
-    order_id   INTEGER PRIMARY KEY,
     uid        INTEGER NOT NULL,
-    client_oid TEXT NOT NULL,
     category   TEXT NOT NULL,
+    order_id   INTEGER NOT NULL,
+    client_oid TEXT NOT NULL,
     symbol     TEXT NOT NULL,
     status     TEXT NOT NULL,
     created    INTEGER NOT NULL,
     updated    INTEGER NOT NULL,
-    doc        BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_by_category ON orders (uid, category, order_id DESC, created);
-CREATE INDEX IF NOT EXISTS orders_by_symbol ON orders (uid, category, symbol, order_id DESC, created);
-CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid, order_id DESC);
-CREATE INDEX IF NOT EXISTS orders_by_created ON orders (created);
+    doc        BLOB NOT NULL,
+    PRIMARY KEY (uid, category, order_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid);
 CREATE TABLE IF NOT EXISTS fills (
     uid      INTEGER NOT NULL,
     exec_id  INTEGER NOT NULL,
@@ -62,23 +60,20 @@ CREATE TABLE IF NOT EXISTS fills (
     created  INTEGER NOT NULL,
     doc      BLOB NOT NULL,
     PRIMARY KEY (uid, exec_id)
-);
-CREATE INDEX IF NOT EXISTS fills_by_category ON fills (uid, category, exec_id DESC, created);
-CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id, exec_id DESC);
-CREATE INDEX IF NOT EXISTS fills_by_created ON fills (created);
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
 """
-# Index notes. ``created`` trails the paging indexes so time filters are checked inside the index.
-# An upsert sets only status/updated/doc, none of them indexed, so updating an order never touches a
-# secondary index (covering ``status`` as well doubled the cost of updates).
-# ``*_by_created`` serve ``prune`` only. ``fills`` keeps its rowid: WITHOUT ROWID stores whole rows in
-# interior b-tree pages, which pays off for small rows only; a fill carries a JSON document of several
-# hundred bytes (measured: inserts ~2x slower WITHOUT ROWID). Its primary key's automatic index
-# ``sqlite_autoindex_fills_1`` (uid, exec_id) pages a user's fills.
+# Index notes. Writes dominate (tens of thousands of ended orders per second under load), so each row
+# touches two b-trees only: the clustered primary key, which also pages a user's history per category
+# newest first, and one secondary index (clientOid lookups / a fill's order). Symbol and time filters
+# are checked while walking the primary key; prune scans (it runs rarely, off the hot path). Documents
+# are compact (the gateway formats them when read), which keeps WITHOUT ROWID rows small.
+CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 
 _UPSERT_ORDER = (
     "INSERT INTO orders (order_id, uid, client_oid, category, symbol, status, created, updated, doc)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated = excluded.updated,"
+    " ON CONFLICT (uid, category, order_id) DO UPDATE SET status = excluded.status, updated = excluded.updated,"
     " doc = excluded.doc WHERE excluded.updated >= orders.updated"
 )
 _UPSERT_FILL = (
@@ -86,7 +81,6 @@ _UPSERT_FILL = (
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
 )
 _PRUNE_CHUNK = 2000
-_FILLS_PK = "sqlite_autoindex_fills_1"  # the index SQLite creates for PRIMARY KEY (uid, exec_id)
 
 # Overlay row layouts (the insert statements' column order, so a batch goes to executemany as is).
 # order: (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
@@ -309,7 +303,8 @@ class SQLiteHistoryStore(HistoryStore):
                 row = self._dirty_orders.get(uid, {}).get(order_id) or self._inflight_orders.get(uid, {}).get(order_id)
             if row is not None:
                 return row[8]
-            found = self._read("SELECT doc FROM orders WHERE order_id = ? AND uid = ?", (order_id, uid))
+            found = self._read("SELECT doc FROM orders WHERE uid = ? AND category IN (?, ?, ?, ?, ?) AND order_id = ?",
+                               (uid, *CATEGORIES, order_id))
             return found[0][0] if found else None
         if not client_oid:
             return None
@@ -318,7 +313,7 @@ class SQLiteHistoryStore(HistoryStore):
             if row[2] == client_oid and (best is None or row[0] > best[0]):
                 best = row
         found = self._read("SELECT order_id, doc FROM orders INDEXED BY orders_by_client_oid"
-                           " WHERE uid = ? AND client_oid = ? ORDER BY order_id DESC LIMIT 1", (uid, client_oid))
+                           " WHERE uid = ? AND client_oid = ? ORDER BY +order_id DESC LIMIT 1", (uid, client_oid))
         if found and (best is None or found[0][0] > best[0]):
             return found[0][1]
         return best[8] if best is not None else None
@@ -336,14 +331,13 @@ class SQLiteHistoryStore(HistoryStore):
 
         where, params = ["uid = ?", "category = ?"], [uid, category]
         if symbol:
-            where.append("symbol = ?")
+            where.append("+symbol = ?")
             params.append(symbol)
         if statuses:
             where.append(f"+status IN ({', '.join('?' * len(statuses))})")
             params.extend(statuses)
         self._time_filter(where, params, start, end)
-        index = "orders_by_symbol" if symbol else "orders_by_category"
-        head = f"SELECT order_id, doc FROM orders INDEXED BY {index} WHERE {' AND '.join(where)}"
+        head = f"SELECT order_id, doc FROM orders WHERE {' AND '.join(where)}"
         return self._page(overlay, keep, 0, 8, head, "order_id", params, bound, limit)
 
     def fills(self, uid: int, category: str | None, order_id: int | None, start: int | None, end: int | None,
@@ -360,16 +354,16 @@ class SQLiteHistoryStore(HistoryStore):
             where.append("order_id = ?")
             params.append(order_id)
         if category:
-            where.append("+category = ?" if order_id is not None else "category = ?")
+            where.append("+category = ?")
             params.append(category)
         self._time_filter(where, params, start, end)
-        index = "fills_by_order" if order_id is not None else "fills_by_category" if category else _FILLS_PK
-        head = f"SELECT exec_id, doc FROM fills INDEXED BY {index} WHERE {' AND '.join(where)}"
+        index = " INDEXED BY fills_by_order" if order_id is not None else ""
+        head = f"SELECT exec_id, doc FROM fills{index} WHERE {' AND '.join(where)}"
         return self._page(overlay, keep, 1, 6, head, "exec_id", params, bound, limit)
 
     @staticmethod
     def _time_filter(where: list[str], params: list, start: int | None, end: int | None) -> None:
-        # unary + keeps the planner off the created indexes (those exist for prune only)
+        # unary +: checked while walking the key order, never a reason to pick another plan
         if start is not None:
             where.append("+created >= ?")
             params.append(start)
@@ -406,9 +400,9 @@ class SQLiteHistoryStore(HistoryStore):
         self.flush()
         statuses = ", ".join("?" * len(ENDED_STATUSES))
         steps = (
-            (f"DELETE FROM orders WHERE order_id IN (SELECT order_id FROM orders INDEXED BY orders_by_created"
+            (f"DELETE FROM orders WHERE (uid, category, order_id) IN (SELECT uid, category, order_id FROM orders"
              f" WHERE created < ? AND status IN ({statuses}) LIMIT {_PRUNE_CHUNK})", (older_than_ms, *ENDED_STATUSES)),
-            (f"DELETE FROM fills WHERE rowid IN (SELECT rowid FROM fills INDEXED BY fills_by_created"
+            (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills"
              f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
         )
         deleted = 0

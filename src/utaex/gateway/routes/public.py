@@ -97,7 +97,9 @@ def register(app: App) -> None:
             "turnover24h": fmt_amount(turn),
         }
         if inst.is_futures:
-            mark = convert.price_str(inst, last) if last else ""
+            # never empty on a contract: ccxt tells a contract ticker from a spot one with the same
+            # id (BTCUSDT) by the presence of markPrice; "0" until the first trade gives a price
+            mark = convert.price_str(inst, last) if last else "0"
             doc.update({"indexPrice": mark, "markPrice": mark, "fundingRate": "0",
                         "openInterest": convert.qty_str(inst, sum(
                             p.qty for (_, c, s, side), p in eng.positions.items()

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from ...core import enums as E
 from ...core.commands import CancelAll, CancelBatch, CancelItem, CancelOrder, PlaceBatch, PlaceOrder
 from ...core.errors import Reject
@@ -138,7 +136,7 @@ def register(app: App) -> None:
     async def countdown(req: Request) -> Any:
         body = P.decode_body(req.body, CountdownRequest)
         raw = body.countdown
-        if not raw.isdigit() or len(raw) > 3:
+        if not P.is_uint(raw) or len(raw) > 3:
             raise param_error("countdown")
         seconds = int(raw)
         if seconds != 0 and not 5 <= seconds <= 60:
@@ -152,6 +150,8 @@ def register(app: App) -> None:
         oid, coid = q.get("orderId", ""), q.get("clientOid", "")
         if not oid and not coid:
             raise P.missing("orderId")
+        if oid and not P.is_id(oid):
+            raise ApiError("25204", "Order does not exist")  # names no order (and must not reach int()/SQLite)
         eng = venue.engine
         order = eng.find_pending(req.uid, oid, coid)
         if order is not None:
@@ -162,7 +162,7 @@ def register(app: App) -> None:
             doc = venue.store.get_order(req.uid, client_oid=coid)
         if doc is None:
             raise ApiError("25204", "Order does not exist")
-        return msgspec.Raw(doc)
+        return convert.stored_order_doc(instruments, doc)
 
     @app.route("GET", "/api/v3/trade/unfilled-orders", auth="read", limit=20)
     async def unfilled(req: Request) -> Any:
@@ -171,7 +171,7 @@ def register(app: App) -> None:
         symbol = q.get("symbol") or ""
         start, end = P.opt_int(q, "startTime"), P.opt_int(q, "endTime")
         limit = P.int_param(q, "limit", 100, 1, 100)
-        cursor = P.opt_int(q, "cursor")
+        cursor = P.opt_id(q, "cursor")
         mine = venue.engine.user_orders.get(req.uid, {})
         picked = []
         for oid in sorted(mine, reverse=True):
@@ -211,11 +211,11 @@ def register(app: App) -> None:
         start, end = window(q)
         limit = P.int_param(q, "limit", 100, 1, 100)
         cursor = q.get("cursor") or None
-        if cursor is not None and not cursor.isdigit():
+        if cursor is not None and not P.is_id(cursor):
             raise param_error("cursor")
         docs, next_cursor = venue.store.history_orders(req.uid, cat, q.get("symbol") or None, start, end, limit,
                                                        cursor)
-        return {"list": [msgspec.Raw(d) for d in docs], "cursor": next_cursor}
+        return {"list": [convert.stored_order_doc(instruments, d) for d in docs], "cursor": next_cursor}
 
     @app.route("GET", "/api/v3/trade/fills", auth="read", limit=20)
     async def fills(req: Request) -> Any:
@@ -224,11 +224,11 @@ def register(app: App) -> None:
         start, end = window(q)
         limit = P.int_param(q, "limit", 100, 1, 100)
         cursor = q.get("cursor") or None
-        if cursor is not None and not cursor.isdigit():
+        if cursor is not None and not P.is_id(cursor):
             raise param_error("cursor")
-        order_id = P.opt_int(q, "orderId")
+        order_id = P.opt_id(q, "orderId")
         docs, next_cursor = venue.store.fills(req.uid, cat, order_id, start, end, limit, cursor)
-        return {"list": [msgspec.Raw(d) for d in docs], "cursor": next_cursor}
+        return {"list": [convert.stored_fill_doc(instruments, d) for d in docs], "cursor": next_cursor}
 
     @app.route("GET", "/api/v3/position/current-position", auth="read", limit=20)
     async def positions(req: Request) -> Any:

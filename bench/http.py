@@ -1,0 +1,317 @@
+"""End-to-end HTTP benchmark: signed Bitget UTA requests against ``utaex serve`` with fsync durability.
+
+The server is pinned to CPU 0 and the load generator (wrk, Debian package ``wrk``) to CPU 1. Signed
+requests are precomputed before each timed phase and replayed by a Lua script; every cancel names a
+distinct resting order placed beforehand with ``place-batch``. In the same run the bare stack
+(``bench/bare_app.py``: same server stack and JSON, no logic) gives the ceiling.
+
+    python bench/http.py [--quick] [--runs N]
+
+Prints a table and, last, one JSON line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# This file is named like the stdlib ``http`` package: keep its folder off the import path.
+if sys.path and sys.path[0] and __file__.startswith(sys.path[0]):
+    sys.path.pop(0)
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from utaex.wire.signing import sign_headers
+
+ROOT = Path(__file__).resolve().parent
+ADMIN = "bench-admin-token"
+LUA = """
+local reqs, idx, n, done = nil, 0, 0, 0
+function init(args)
+  reqs = dofile(args[1])
+  n = #reqs
+end
+function request()
+  idx = idx + 1
+  if idx > n then idx = 1 end
+  local r = reqs[idx]
+  return wrk.format(r[1], r[2], r[3], r[4])
+end
+function response(status, headers, body)
+  done = done + 1
+  if status ~= 200 then errors_seen = (errors_seen or 0) + 1 end
+  if done >= n then wrk.thread:stop() end
+end
+"""
+
+
+def pin(cpu: int) -> list[str]:
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(base: str, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(400):
+        if proc.poll() is not None:
+            raise SystemExit("server exited during start-up")
+        try:
+            if httpx.get(base + "/api/v2/public/time", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit("server did not start")
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Venue:
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        cfg = tmp / "bench.json"
+        cfg.write_text(json.dumps({"maxOpenOrders": 10_000_000}))
+        env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
+        cmd = [*pin(0), sys.executable, "-m", "utaex", "serve", "--port", str(self.port), "--data-dir",
+               str(tmp / "data"), "--no-rate-limit", "--config", str(cfg)]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_ready(self.base, self.proc)
+        self.admin = httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
+        user = self.admin.post("/admin/v1/users", json={"balances": {"USDT": "100000000000", "BTC": "10000000"}})
+        self.creds = user.json()["data"]
+
+    def audit(self) -> dict[str, Any]:
+        return self.admin.get("/admin/v1/audit").json()["data"]  # type: ignore[no-any-return]
+
+    def signed(self, method: str, path: str, body: Any) -> tuple[str, str, dict[str, str], str]:
+        raw = json.dumps(body, separators=(",", ":")).encode()
+        c = self.creds
+        headers = sign_headers(c["apiKey"], c["secretKey"], c["passphrase"], method, path, "", raw)
+        return method, path, headers, raw.decode()
+
+    async def place_resting(self, n: int, start: int) -> list[str]:
+        """Place ``n`` resting SPOT buy orders (20 per place-batch); returns their ids."""
+        ids: list[str] = []
+        batches = [[{"category": "SPOT", "symbol": "BTCUSDT", "side": "buy", "orderType": "limit", "qty": "0.0001",
+                     "price": f"{10000 + (start + i * 20 + j) % 30000}.00"} for j in range(20)]
+                   for i in range(n // 20)]
+        import aiohttp  # installed with ccxt; much faster than httpx for bulk set-up
+
+        queue = list(reversed(batches))
+        async with aiohttp.ClientSession(base_url=self.base) as session:
+            async def worker() -> None:
+                while queue:
+                    batch = queue.pop()
+                    _, path, headers, body = self.signed("POST", "/api/v3/trade/place-batch", batch)
+                    async with session.post(path, headers=headers, data=body) as r:
+                        data = (await r.json())["data"]
+                    ids.extend(d["orderId"] for d in data if d["orderId"])
+            await asyncio.gather(*(worker() for _ in range(32)))
+        return ids
+
+    def stop(self) -> None:
+        self.admin.close()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def lua_table(reqs: list[tuple[str, str, dict[str, str], str]]) -> str:
+    out = ["return {"]
+    for method, path, headers, body in reqs:
+        hs = ",".join(f'["{k}"]=[==[{v}]==]' for k, v in headers.items())
+        out.append(f'{{"{method}","{path}",{{{hs}}},[==[{body}]==]}},')
+    out.append("}")
+    return "\n".join(out)
+
+
+def run_wrk(base: str, reqs: list[tuple[str, str, dict[str, str], str]], conns: int, seconds: float,
+            tmp: Path) -> dict[str, float]:
+    data = tmp / "reqs.lua"
+    data.write_text(lua_table(reqs))
+    script = tmp / "replay.lua"
+    script.write_text(LUA)
+    cmd = [*pin(1), "wrk", "-t1", f"-c{conns}", f"-d{int(seconds)}s", "--latency", "-s", str(script), base, "--",
+           str(data)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+
+    def pct(p: str) -> float:
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "requests": total, "p50_ms": pct("50"), "p99_ms": pct("99"),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def bench_workload(venue: Venue, kind: str, conns: int, seconds: float, tmp: Path, offset: int) -> dict[str, float]:
+    expected_rps = {"cancel-batch": 4000, "cancel-order": 12000, "place-order": 12000, "mix": 8000}[kind]
+    n_req = int(expected_rps * seconds * 1.3) + 200
+    reqs: list[tuple[str, str, dict[str, str], str]] = []
+    if kind == "cancel-batch":
+        ids = asyncio.run(venue.place_resting(n_req * 20, offset))
+        for i in range(0, len(ids) - 19, 20):
+            reqs.append(venue.signed("POST", "/api/v3/trade/cancel-batch", [
+                {"orderId": oid, "category": "SPOT", "symbol": "BTCUSDT"} for oid in ids[i:i + 20]]))
+    elif kind == "cancel-order":
+        ids = asyncio.run(venue.place_resting(n_req, offset))
+        reqs = [venue.signed("POST", "/api/v3/trade/cancel-order", {"orderId": oid, "category": "SPOT"}) for oid in ids]
+    elif kind == "place-order":
+        reqs = [venue.signed("POST", "/api/v3/trade/place-order", {
+            "category": "SPOT", "symbol": "BTCUSDT", "side": "sell", "orderType": "limit", "qty": "0.0001",
+            "price": f"{60000 + (offset + i) % 20000}.00"}) for i in range(n_req)]
+    else:
+        ids = asyncio.run(venue.place_resting(n_req // 3 * 21 + 40, offset))
+        pos = 0
+        for i in range(n_req):
+            if i % 3 == 0:
+                reqs.append(venue.signed("POST", "/api/v3/trade/place-order", {
+                    "category": "SPOT", "symbol": "BTCUSDT", "side": "sell", "orderType": "limit", "qty": "0.0001",
+                    "price": f"{60000 + (offset + i) % 20000}.00"}))
+            elif i % 3 == 1:
+                reqs.append(venue.signed("POST", "/api/v3/trade/cancel-order",
+                                         {"orderId": ids[pos], "category": "SPOT"}))
+                pos += 1
+            else:
+                reqs.append(venue.signed("POST", "/api/v3/trade/cancel-batch", [
+                    {"orderId": oid, "category": "SPOT", "symbol": "BTCUSDT"} for oid in ids[pos:pos + 20]]))
+                pos += 20
+    before = venue.audit()
+    res = run_wrk(venue.base, reqs, conns, seconds, tmp)
+    after = venue.audit()
+    flushes = int(after["journalFlushes"]) - int(before["journalFlushes"])
+    res["fsyncs_per_request"] = round(flushes / max(res["requests"], 1), 4)
+    res["prepared"] = len(reqs)
+    per_req = {"cancel-batch": 20, "cancel-order": 1, "place-order": 1, "mix": 22 / 3}[kind]
+    res["orders_per_s"] = round(res["rps"] * per_req)
+    return res
+
+
+def bench_bare(conns: int, seconds: float, tmp: Path, venue: Venue) -> dict[str, float]:
+    port = free_port()
+    proc = subprocess.Popen([*pin(0), sys.executable, str(ROOT / "bare_app.py"), str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready_bare(base, proc)
+        n = int(15000 * seconds) + 200
+        reqs = [venue.signed("POST", "/api/v3/trade/cancel-batch", [
+            {"orderId": str(1990000000000000000 + i * 20 + j), "category": "SPOT", "symbol": "BTCUSDT"}
+            for j in range(20)]) for i in range(n)]
+        return run_wrk(base, reqs, conns, seconds, tmp)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+
+
+def wait_ready_bare(base: str, proc: subprocess.Popen[bytes]) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            raise SystemExit("bare app exited")
+        try:
+            httpx.post(base + "/", content=b"[]", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise SystemExit("bare app did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="short phases, one run (under a minute)")
+    ap.add_argument("--runs", type=int, default=None, help="runs per figure (median reported)")
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    seconds = 2.0 if args.quick else 5.0
+    runs = args.runs or (1 if args.quick else 3)
+    plan = [("cancel-batch", 32), ("cancel-batch", 1), ("cancel-order", 32), ("place-order", 32), ("mix", 32)]
+    if args.quick:
+        plan = [("cancel-batch", 32), ("cancel-batch", 1), ("cancel-order", 32), ("place-order", 32)]
+    results: dict[str, list[dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="utaex-bench-") as d:
+        tmp = Path(d)
+        venue = Venue(tmp)
+        rss0 = rss_kb(venue.proc.pid)
+        try:
+            offset = 0
+            for _ in range(runs):
+                for kind, conns in plan:
+                    results.setdefault(f"{kind}@{conns}", []).append(
+                        bench_workload(venue, kind, conns, seconds, tmp, offset))
+                    offset += 7919
+                results.setdefault("bare@32", []).append(bench_bare(32, seconds, tmp, venue))
+            # memory: resting orders held by the engine
+            before = rss_kb(venue.proc.pid)
+            count = 100_000 if args.quick else 300_000
+            asyncio.run(venue.place_resting(count, 123))
+            after = rss_kb(venue.proc.pid)
+            resting = int(venue.audit()["openOrders"])
+        finally:
+            venue.stop()
+
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[key])
+
+    print(f"{'workload':<22}{'req/s':>10}{'orders/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'fsync/req':>11}")
+    for key in results:
+        rows = results[key]
+        print(f"{key:<22}{med(key, 'rps'):>10.0f}{statistics.median(r.get('orders_per_s', 0) for r in rows):>11.0f}"
+              f"{med(key, 'p50_ms'):>9.2f}{med(key, 'p99_ms'):>9.2f}"
+              f"{statistics.median(r.get('fsyncs_per_request', 0) for r in rows):>11.3f}")
+    per_order = (after - before) * 1024 / count
+    summary = {
+        "cancel_batch20_rps_32c": round(med("cancel-batch@32", "rps")),
+        "cancel_batch20_p99_ms_32c": med("cancel-batch@32", "p99_ms"),
+        "cancel_batch20_p50_ms_1c": med("cancel-batch@1", "p50_ms"),
+        "order_cancels_per_s": round(med("cancel-batch@32", "rps") * 20),
+        "cancel_order_rps_32c": round(med("cancel-order@32", "rps")),
+        "place_order_rps_32c": round(med("place-order@32", "rps")),
+        "bare_rps_32c": round(med("bare@32", "rps")),
+        "share_of_bare": round(med("cancel-batch@32", "rps") / med("bare@32", "rps"), 3),
+        "fsyncs_per_request_32c": statistics.median(r["fsyncs_per_request"] for r in results["cancel-batch@32"]),
+        "rss_bytes_per_resting_order": round(per_order),
+        "rss_mb_for_1m_orders_est": round((rss0 * 1024 + per_order * 1_000_000) / 2**20),
+        "resting_orders_measured": resting,
+        "runs": runs,
+        "phase_seconds": seconds,
+    }
+    if "mix@32" in results:
+        summary["mix_rps_32c"] = round(med("mix@32", "rps"))
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
