@@ -220,7 +220,7 @@ class Engine:
                      symbol: str = "") -> Order | None:
         """The user's pending order named by orderId (which wins) or clientOid, or None."""
         if order_id:
-            if not order_id.isdigit() or len(order_id) > 20:
+            if not order_id.isascii() or not order_id.isdigit() or len(order_id) > 20:
                 return None
             order = self.orders.get(int(order_id))
         elif client_oid:

@@ -285,7 +285,8 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
     for maker in stp_makers:
         eng.end_order(maker, E.CANCELLED, E.STP_CANCEL)
     for maker, lots, price in fills:
-        execute(eng, inst, order, maker, lots, price)
+        if maker.in_book:  # a reduce-only maker may have been trimmed by an earlier fill of this sweep
+            execute(eng, inst, order, maker, lots, price)
     if end_reason == E.POST_ONLY_CANCEL or end_reason == E.FOK_CANCEL:
         eng.end_order(order, E.CANCELLED, end_reason)
     elif order.amount:
@@ -297,6 +298,9 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
             eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
     elif order.filled == order.qty:
         eng.end_order(order, E.FILLED, "")
+    elif rests and not stopped and (order.qty - order.filled) * per_lot > acct.asset(coin).available:
+        # only when a planned maker vanished mid-sweep: the larger remainder is not covered by the check
+        eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
     elif rests and not stopped:
         order.frozen = (order.qty - order.filled) * per_lot
         acct.asset(coin).frozen += order.frozen

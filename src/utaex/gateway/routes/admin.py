@@ -58,7 +58,7 @@ def register(app: App) -> None:
 
     def uid_of(req: Request, suffix: str) -> int:
         raw = req.path[len("/admin/v1/users/"):-len(suffix)]
-        if not raw.isdigit() or int(raw) not in venue.engine.accounts:
+        if not P.is_uint(raw) or len(raw) > 19 or int(raw) not in venue.engine.accounts:
             raise ApiError("25005", "User does not exist")
         return int(raw)
 
