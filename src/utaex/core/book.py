@@ -17,11 +17,12 @@ from .order import Order
 
 
 class Book:
-    __slots__ = ("ask_prices", "asks", "bid_prices", "bids", "category", "symbol")
+    __slots__ = ("ask_prices", "asks", "bid_prices", "bids", "category", "key", "symbol")
 
     def __init__(self, category: str, symbol: str) -> None:
         self.category = category
         self.symbol = symbol
+        self.key = (category, symbol)
         self.bids: dict[int, dict[int, Order]] = {}
         self.asks: dict[int, dict[int, Order]] = {}
         self.bid_prices = SortedList()

@@ -45,6 +45,7 @@ from .positions import Position
 
 ID_EPOCH_MS = 1_288_834_974_657
 FIRST_UID = 1_000_000_001
+NOT_FOUND = X.reject(X.ORDER_NOT_FOUND)
 
 
 class State(msgspec.Struct):
@@ -86,6 +87,9 @@ class Engine:
         for inst in self.instruments.by_key.values():
             if inst.book_key not in self.books:
                 self.books[inst.book_key] = Book(*inst.book_key)
+        # (category, symbol) of any instrument -> its book (MARGIN shares the SPOT book)
+        self.book_of: dict[tuple[str, str], Book] = {
+            key: self.books[inst.book_key] for key, inst in self.instruments.by_key.items()}
         self.deposits: dict[str, int] = {}
         self.fees: dict[str, int] = {}
         self.inverse_pnl: dict[str, int] = {}
@@ -118,14 +122,16 @@ class Engine:
             for uid, cat, sym in sorted(self._positions_touched):
                 events.append(PositionEvent(uid, cat, sym))
             self._positions_touched.clear()
-        if self._books_touched:
-            for cat, sym in sorted(self._books_touched):
+        touched = self._books_touched
+        if touched:
+            for cat, sym in (touched if len(touched) == 1 else sorted(touched)):
                 events.append(BookEvent(cat, sym))
-            self._books_touched.clear()
-        if self.touched:
-            for uid in sorted(self.touched):
+            touched.clear()
+        touched = self.touched
+        if touched:
+            for uid in (touched if len(touched) == 1 else sorted(touched)):
                 events.append(AccountEvent(uid))
-            self.touched.clear()
+            touched.clear()
         return result, events
 
     # ---- helpers used by trading ------------------------------------------------------------------
@@ -172,31 +178,35 @@ class Engine:
 
     def end_order(self, order: Order, status: str, reason: str) -> None:
         """The one path by which an order ends: release what it holds, leave the book, record why."""
-        acct = self.accounts[order.uid]
+        uid = order.uid
+        acct = self.accounts[uid]
+        category = order.category
         if order.frozen:
             asset = acct.assets[order.frozen_coin]
             asset.frozen -= order.frozen
             order.frozen = 0
-            if order.category == E.MARGIN:
+            if category == E.MARGIN:
                 auto_repay(asset)
         if order.in_book:
-            self.books[self.instruments.by_key[(order.category, order.symbol)].book_key].remove(order)
+            book = self.book_of[(category, order.symbol)]
+            book.remove(order)
             order.in_book = False
-            self._books_touched.add((E.SPOT if order.category == E.MARGIN else order.category, order.symbol))
-        del self.orders[order.order_id]
-        del self.user_orders[order.uid][order.order_id]
-        del self.client_oids[(order.uid, order.client_oid)]
-        if order.category in E.FUTURES:
+            self._books_touched.add(book.key)
+        oid = order.order_id
+        del self.orders[oid]
+        del self.user_orders[uid][oid]
+        del self.client_oids[(uid, order.client_oid)]
+        if category in E.FUTURES:
             acct.open_futures -= 1
             if order.closing and order.qty > order.filled:
-                pos = self.positions[(order.uid, order.category, order.symbol, order.pos_side)]
+                pos = self.positions[(uid, category, order.symbol, order.pos_side)]
                 pos.pending_close -= order.qty - order.filled
         else:
             acct.open_spot -= 1
         order.status = status
         order.cancel_reason = reason
         order.updated = self.now
-        self.touched.add(order.uid)
+        self.touched.add(uid)
         self.events.append(OrderEvent(order))
 
     def trim_closing_orders(self, pos: Position) -> None:
@@ -243,18 +253,22 @@ class Engine:
         return order
 
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
-        out: list[Order | X.Reject] = []
         uid = cmd.uid
-        for item in cmd.items:
-            out.append(self._cancel_item(uid, item))
-        return out
+        cancel_item = self._cancel_item
+        return [cancel_item(uid, item) for item in cmd.items]
 
     def _cancel_item(self, uid: int, item: CancelItem) -> Order | X.Reject:
-        if not item.order_id and not item.client_oid:
+        order_id = item.order_id
+        if order_id:
+            order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
+                     and len(order_id) <= 20 else None)
+        elif item.client_oid:
+            order = self.client_oids.get((uid, item.client_oid))
+        else:
             return X.reject(X.PARAM_ERROR, "orderId or clientOid")
-        order = self.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
-        if order is None:
-            return X.reject(X.ORDER_NOT_FOUND)
+        if (order is None or order.uid != uid or (item.category and order.category != item.category)
+                or (item.symbol and order.symbol != item.symbol)):
+            return NOT_FOUND
         self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
         return order
 

@@ -45,6 +45,7 @@ from .marketdata import MarketData
 log = logging.getLogger("utaex.venue")
 
 ENDED = (E.FILLED, E.CANCELLED)
+HISTORY_BACKLOG = 300_000  # rows the history writer may defer while the venue is busy
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
 
@@ -61,7 +62,12 @@ class Venue:
         self.snapshot_every = snapshot_every
         self.keep_journal = keep_journal
         self.engine = self._new_engine()
-        self.store: HistoryStore = open_store(self.data_dir)
+        self.inflight = 0
+        self.last_done = 0.0
+        # history writes yield to trading while commands are in flight, up to a bounded backlog that
+        # reads still see (docs/decisions.md, "History store under load")
+        self.store: HistoryStore = open_store(self.data_dir, max_pending=HISTORY_BACKLOG + 50_000,
+                                              defer_below=HISTORY_BACKLOG, busy=self._busy)
         self.market = MarketData()
         self.committer: AsyncGroupCommitter | None = None
         self.next_seq = 1
@@ -168,6 +174,9 @@ class Venue:
         self.last_ts = ts
         return ts
 
+    def _busy(self) -> bool:
+        return self.inflight > 0 or time.monotonic() - self.last_done < 0.002
+
     async def execute(self, cmd: Command) -> Any:
         """Apply a command, journal it, and return its result once it is durable."""
         committer = self.committer
@@ -180,7 +189,12 @@ class Venue:
         self.next_seq += 1
         self.since_snapshot += 1
         pushes = self._publish(events)
-        await fut
+        self.inflight += 1
+        try:
+            await fut
+        finally:
+            self.inflight -= 1
+            self.last_done = time.monotonic()
         if pushes:
             for listener in self.listeners:
                 listener(pushes)

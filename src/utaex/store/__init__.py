@@ -6,6 +6,7 @@ orders no longer open) read back through ``history_orders``, ``fills`` and ``get
 """
 
 from pathlib import Path
+from typing import Any
 
 from .base import ENDED_STATUSES, MAX_LIMIT, FillRow, HistoryStore, OrderRow, StoreError
 from .sqlite import SQLiteHistoryStore
@@ -24,6 +25,6 @@ __all__ = [
 HISTORY_FILE = "history.sqlite3"
 
 
-def open_store(data_dir: Path) -> HistoryStore:
+def open_store(data_dir: Path, **options: Any) -> HistoryStore:
     """The default history store of a data directory: ``data_dir/history.sqlite3`` (created if missing)."""
-    return SQLiteHistoryStore(Path(data_dir) / HISTORY_FILE)
+    return SQLiteHistoryStore(Path(data_dir) / HISTORY_FILE, **options)

@@ -26,9 +26,13 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .base import ENDED_STATUSES, HistoryStore, StoreError, clamp_limit, parse_cursor
@@ -105,8 +109,13 @@ class SQLiteHistoryStore(HistoryStore):
     (coalescing repeated updates of an order into one write).
     """
 
-    def __init__(self, path: Path | str, *, max_pending: int = 50_000, linger: float = 0.002) -> None:
+    def __init__(self, path: Path | str, *, max_pending: int = 50_000, linger: float = 0.002,
+                 busy: Callable[[], bool] | None = None, defer_below: int = 0) -> None:
         self.path = Path(path)
+        #: While ``busy()`` is true and fewer than ``defer_below`` rows are pending, the writer waits:
+        #: history writes yield to the trading path under load and catch up when it is quiet.
+        self.busy = busy
+        self._defer_below = defer_below
         self._max_pending = max(1, max_pending)
         self._linger = max(0.0, linger)
         self._init_db()
@@ -129,6 +138,12 @@ class SQLiteHistoryStore(HistoryStore):
         self._closed = False  # reader connection closed
         self._reader = _connect(self.path, check_same_thread=False)
         self._reader.execute("PRAGMA query_only = ON")
+        ctx = multiprocessing.get_context("spawn")
+        self._pipe, child_end = ctx.Pipe()
+        self._proc = ctx.Process(target=_writer_process, args=(str(self.path), child_end),
+                                 name=f"utaex-history-writer:{self.path.name}", daemon=True)
+        self._proc.start()
+        child_end.close()
         self._thread = threading.Thread(target=self._run, name=f"history-writer:{self.path.name}", daemon=True)
         self._thread.start()
 
@@ -224,9 +239,7 @@ class SQLiteHistoryStore(HistoryStore):
 
     # ---- background writer --------------------------------------------------------------------------
     def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
         try:
-            conn = _connect(self.path)
             while True:
                 with self._lock:
                     while not self._pending and not self._stopping and not self._flush_req:
@@ -235,6 +248,10 @@ class SQLiteHistoryStore(HistoryStore):
                     self._writer_idle = False
                     if self._linger and not (self._stopping or self._flush_req) and self._pending < 1000:
                         self._work.wait(self._linger)  # puts do not notify while we are not idle
+                    busy = self.busy
+                    while (busy is not None and busy() and self._pending < self._defer_below
+                           and not (self._stopping or self._flush_req)):
+                        self._work.wait(0.002)  # yield the CPU to the trading path while it is busy
                     if self._stopping and not self._pending:
                         return
                     orders, fills = self._dirty_orders, self._dirty_fills
@@ -245,7 +262,7 @@ class SQLiteHistoryStore(HistoryStore):
                     self._swap_gen += 1
                     gen = self._swap_gen
                     self._done.notify_all()  # room again for backpressured putters
-                self._write(conn, orders, fills)
+                self._ship(orders, fills)
                 with self._lock:
                     self._inflight_orders, self._inflight_fills = {}, {}
                     self._done_gen = gen
@@ -256,17 +273,29 @@ class SQLiteHistoryStore(HistoryStore):
                 self._refuse = f"history writer failed: {exc!r}"
                 self._done.notify_all()
         finally:
-            if conn is not None:
-                conn.close()
+            try:
+                self._pipe.send(None)
+                self._proc.join(30)
+            except (OSError, ValueError):
+                pass
             with self._lock:
                 self._done.notify_all()
 
-    @staticmethod
-    def _write(conn: sqlite3.Connection, orders: _Overlay, fills: _Overlay) -> None:
+    def _ship(self, orders: _Overlay, fills: _Overlay) -> None:
+        """Hand one batch to the writer process and wait until it is committed."""
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
         if not order_rows and not fill_rows:
             return
+        self._pipe.send((order_rows, fill_rows))
+        if not self._pipe.poll(300):
+            raise StoreError("history writer process did not answer")
+        error = self._pipe.recv()
+        if error is not None:
+            raise StoreError(f"history writer process failed: {error}")
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if order_rows:
@@ -417,3 +446,27 @@ class SQLiteHistoryStore(HistoryStore):
         finally:
             conn.close()
         return deleted
+
+
+def _writer_process(path: str, pipe: Connection) -> None:
+    """The history writer: its own process (own interpreter lock), at a lower CPU priority than the
+    venue, committing each batch it receives and answering ``None`` or the error text."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
+    conn = _connect(Path(path))
+    try:
+        while True:
+            try:
+                batch = pipe.recv()
+            except EOFError:
+                return
+            if batch is None:
+                return
+            try:
+                SQLiteHistoryStore._write(conn, batch[0], batch[1])
+            except Exception as exc:  # answered, the parent raises it
+                pipe.send(repr(exc))
+            else:
+                pipe.send(None)
+    finally:
+        conn.close()
