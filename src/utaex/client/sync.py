@@ -1,19 +1,32 @@
-"""Synchronous client (httpx)."""
+"""Synchronous client (httpx). Same methods as :class:`~utaex.client.aio.AsyncClient`, without ``await``."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
-from .base import DEFAULT_BASE_URL, Credentials, build_request, unwrap
+from ..wire import responses as R
+from ..wire.requests import CancelBatchItem, PlaceOrderRequest
+from . import endpoints as E
+from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, unwrap
+
+T = TypeVar("T")
 
 
-class Client:
+class Client(BaseClient):
+    """Bitget UTA v3 REST client for utaex or the real Bitget (``base_url="https://api.bitget.com"``).
+
+    Give ``api_key``, ``secret`` and ``passphrase`` for the signed endpoints; the public ones need none.
+    Failures raise :class:`~utaex.client.BitgetError`. Close it (or use ``with``) when done.
+    """
+
     def __init__(self, api_key: str | None = None, secret: str | None = None, passphrase: str | None = None, *,
-                 base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0) -> None:
-        self.creds = Credentials(api_key, secret, passphrase) if api_key and secret and passphrase else None
-        self.http = httpx.Client(base_url=base_url, timeout=timeout)
+                 base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        super().__init__(api_key, secret, passphrase, base_url=base_url)
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
         self.http.close()
@@ -24,10 +37,17 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def call(self, call: Call[T]) -> T:
+        method, url, headers, content = self.prepare(call)
+        resp = self.http.request(method, url, headers=headers, content=content)
+        return finish(call, resp.status_code, resp.content)
+
+    # -- raw access (any path; plain JSON data) ----------------------------------------------------------------
+
     def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None,
                 *, signed: bool = True) -> Any:
-        url, headers, raw = build_request(self.creds if signed else None, method, path, params, body)
-        resp = self.http.request(method, url, headers=headers, content=raw if body is not None else None)
+        method, url, headers, content = self.prepare(Call(method, path, params, body, signed))
+        resp = self.http.request(method, url, headers=headers, content=content)
         return unwrap(resp.status_code, resp.content)
 
     def get(self, path: str, **params: Any) -> Any:
@@ -35,3 +55,91 @@ class Client:
 
     def post(self, path: str, body: Any) -> Any:
         return self.request("POST", path, None, body)
+
+    # -- public market data -----------------------------------------------------------------------------------
+
+    def server_time(self) -> R.ServerTime:
+        return self.call(E.server_time())
+
+    def coins(self, coin: str | None = None) -> list[R.Coin]:
+        return self.call(E.coins(coin))
+
+    def instruments(self, category: str, symbol: str | None = None) -> list[R.Instrument]:
+        return self.call(E.instruments(category, symbol))
+
+    def tickers(self, category: str, symbol: str | None = None) -> list[R.Ticker]:
+        return self.call(E.tickers(category, symbol))
+
+    def orderbook(self, category: str, symbol: str, limit: int | None = None) -> R.OrderBook:
+        return self.call(E.orderbook(category, symbol, limit))
+
+    def market_fills(self, category: str, symbol: str, limit: int | None = None) -> list[R.PublicFill]:
+        return self.call(E.market_fills(category, symbol, limit))
+
+    # -- account ----------------------------------------------------------------------------------------------
+
+    def account_settings(self) -> R.AccountSettings:
+        return self.call(E.account_settings())
+
+    def assets(self) -> R.AccountAssets:
+        return self.call(E.assets())
+
+    def fee_rate(self, category: str, symbol: str) -> R.FeeRate:
+        return self.call(E.fee_rate(category, symbol))
+
+    def set_leverage(self, category: str, leverage: int | str, symbol: str | None = None, *,
+                     coin: str | None = None, pos_side: str | None = None) -> str:
+        return self.call(E.set_leverage(category, leverage, symbol, coin=coin, pos_side=pos_side))
+
+    def set_hold_mode(self, hold_mode: str) -> str:
+        return self.call(E.set_hold_mode(hold_mode))
+
+    # -- trade ------------------------------------------------------------------------------------------------
+
+    def place_order(self, category: str, symbol: str, side: str, order_type: str, qty: Number,
+                    price: Number | None = None, **options: Unpack[E.OrderOptions]) -> R.OrderIds:
+        """Place one order; ``options`` are the optional fields of ``OrderOptions`` (client_oid, ...)."""
+        request = E.order_request(category, symbol, side, order_type, qty, price, **options)
+        return self.call(E.place_order(request))
+
+    def place_batch(self, orders: Sequence[PlaceOrderRequest | Mapping[str, str]]) -> list[R.BatchItem]:
+        """Up to 20 orders of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
+        return self.call(E.place_batch(orders))
+
+    def cancel_order(self, order_id: str | None = None, client_oid: str | None = None, *,
+                     category: str | None = None, symbol: str | None = None) -> R.OrderIds:
+        return self.call(E.cancel_order(order_id, client_oid, category=category, symbol=symbol))
+
+    def cancel_batch(self, items: Sequence[CancelBatchItem | Mapping[str, str]]) -> list[R.BatchItem]:
+        """Up to 20 cancels of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
+        return self.call(E.cancel_batch(items))
+
+    def cancel_symbol_orders(self, category: str, symbol: str | None = None) -> list[R.OrderIds]:
+        return self.call(E.cancel_symbol_orders(category, symbol))
+
+    def countdown_cancel_all(self, seconds: int | str) -> str:
+        return self.call(E.countdown_cancel_all(seconds))
+
+    def order_info(self, order_id: str | None = None, client_oid: str | None = None) -> R.Order:
+        return self.call(E.order_info(order_id, client_oid))
+
+    def unfilled_orders(self, category: str | None = None, symbol: str | None = None, *,
+                        start_time: int | None = None, end_time: int | None = None, limit: int | None = None,
+                        cursor: str | None = None) -> R.OrderPage:
+        return self.call(E.unfilled_orders(category, symbol, start_time=start_time, end_time=end_time,
+                                           limit=limit, cursor=cursor))
+
+    def history_orders(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                       end_time: int | None = None, limit: int | None = None,
+                       cursor: str | None = None) -> R.OrderPage:
+        return self.call(E.history_orders(category, symbol, start_time=start_time, end_time=end_time, limit=limit,
+                                          cursor=cursor))
+
+    def fills(self, category: str | None = None, *, order_id: str | None = None, start_time: int | None = None,
+              end_time: int | None = None, limit: int | None = None, cursor: str | None = None) -> R.FillPage:
+        return self.call(E.fills(category, order_id=order_id, start_time=start_time, end_time=end_time,
+                                 limit=limit, cursor=cursor))
+
+    def positions(self, category: str, symbol: str | None = None, *,
+                  pos_side: str | None = None) -> list[R.Position]:
+        return self.call(E.positions(category, symbol, pos_side=pos_side))

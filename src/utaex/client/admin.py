@@ -1,0 +1,99 @@
+"""Admin API clients (utaex only): create users and API keys, deposit funds, audit. Bearer-token auth."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from ..wire import responses as R
+from . import endpoints as E
+from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish
+
+T = TypeVar("T")
+
+
+class _AdminBase(BaseClient):
+    def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL) -> None:
+        if not token:
+            raise ValueError("an admin token is required (the server's UTAEX_ADMIN_TOKEN)")
+        super().__init__(base_url=base_url)
+        self._token = token
+
+    def _headers(self) -> dict[str, str] | None:
+        return {"Authorization": f"Bearer {self._token}"}
+
+
+class AdminClient(_AdminBase):
+    """Sync admin client: ``AdminClient(token, base_url=...)``; failures raise ``BitgetError``."""
+
+    def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        super().__init__(token, base_url=base_url)
+        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def call(self, call: Call[T]) -> T:
+        method, url, headers, content = self.prepare(call)
+        resp = self.http.request(method, url, headers=headers, content=content)
+        return finish(call, resp.status_code, resp.content)
+
+    def create_user(self, balances: Mapping[str, Number] | None = None, read_only: bool = False) -> R.ApiKeyInfo:
+        """A new user funded with ``balances`` (coin -> amount) and its first API key."""
+        return self.call(E.create_user(balances, read_only))
+
+    def create_api_key(self, uid: int | str, read_only: bool = False,
+                       rsa_public_key: str | None = None) -> R.ApiKeyInfo:
+        return self.call(E.create_api_key(uid, read_only, rsa_public_key))
+
+    def deposit(self, uid: int | str, coin: str, amount: Number) -> str:
+        return self.call(E.deposit(uid, coin, amount))
+
+    def audit(self, replay: bool = False) -> R.Audit:
+        return self.call(E.audit(replay))
+
+
+class AsyncAdminClient(_AdminBase):
+    """Async admin client: the methods of :class:`AdminClient`, awaited."""
+
+    def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        super().__init__(token, base_url=base_url)
+        self.http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> AsyncAdminClient:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    async def call(self, call: Call[T]) -> T:
+        method, url, headers, content = self.prepare(call)
+        resp = await self.http.request(method, url, headers=headers, content=content)
+        return finish(call, resp.status_code, resp.content)
+
+    async def create_user(self, balances: Mapping[str, Number] | None = None,
+                          read_only: bool = False) -> R.ApiKeyInfo:
+        return await self.call(E.create_user(balances, read_only))
+
+    async def create_api_key(self, uid: int | str, read_only: bool = False,
+                             rsa_public_key: str | None = None) -> R.ApiKeyInfo:
+        return await self.call(E.create_api_key(uid, read_only, rsa_public_key))
+
+    async def deposit(self, uid: int | str, coin: str, amount: Number) -> str:
+        return await self.call(E.deposit(uid, coin, amount))
+
+    async def audit(self, replay: bool = False) -> R.Audit:
+        return await self.call(E.audit(replay))

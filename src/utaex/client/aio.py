@@ -1,0 +1,146 @@
+"""Asynchronous client (httpx). Same methods as the sync :class:`~utaex.client.sync.Client`, awaited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar, Unpack
+
+import httpx
+
+from ..wire import responses as R
+from ..wire.requests import CancelBatchItem, PlaceOrderRequest
+from . import endpoints as E
+from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, unwrap
+
+T = TypeVar("T")
+
+
+class AsyncClient(BaseClient):
+    """Bitget UTA v3 REST client for utaex or the real Bitget (``base_url="https://api.bitget.com"``).
+
+    Give ``api_key``, ``secret`` and ``passphrase`` for the signed endpoints; the public ones need none.
+    Failures raise :class:`~utaex.client.BitgetError`. Close it (``await aclose()`` or ``async with``).
+    """
+
+    def __init__(self, api_key: str | None = None, secret: str | None = None, passphrase: str | None = None, *,
+                 base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        super().__init__(api_key, secret, passphrase, base_url=base_url)
+        self.http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def call(self, call: Call[T]) -> T:
+        method, url, headers, content = self.prepare(call)
+        resp = await self.http.request(method, url, headers=headers, content=content)
+        return finish(call, resp.status_code, resp.content)
+
+    # -- raw access (any path; plain JSON data) ----------------------------------------------------------------
+
+    async def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None,
+                *, signed: bool = True) -> Any:
+        method, url, headers, content = self.prepare(Call(method, path, params, body, signed))
+        resp = await self.http.request(method, url, headers=headers, content=content)
+        return unwrap(resp.status_code, resp.content)
+
+    async def get(self, path: str, **params: Any) -> Any:
+        return await self.request("GET", path, params)
+
+    async def post(self, path: str, body: Any) -> Any:
+        return await self.request("POST", path, None, body)
+
+    # -- public market data -----------------------------------------------------------------------------------
+
+    async def server_time(self) -> R.ServerTime:
+        return await self.call(E.server_time())
+
+    async def coins(self, coin: str | None = None) -> list[R.Coin]:
+        return await self.call(E.coins(coin))
+
+    async def instruments(self, category: str, symbol: str | None = None) -> list[R.Instrument]:
+        return await self.call(E.instruments(category, symbol))
+
+    async def tickers(self, category: str, symbol: str | None = None) -> list[R.Ticker]:
+        return await self.call(E.tickers(category, symbol))
+
+    async def orderbook(self, category: str, symbol: str, limit: int | None = None) -> R.OrderBook:
+        return await self.call(E.orderbook(category, symbol, limit))
+
+    async def market_fills(self, category: str, symbol: str, limit: int | None = None) -> list[R.PublicFill]:
+        return await self.call(E.market_fills(category, symbol, limit))
+
+    # -- account ----------------------------------------------------------------------------------------------
+
+    async def account_settings(self) -> R.AccountSettings:
+        return await self.call(E.account_settings())
+
+    async def assets(self) -> R.AccountAssets:
+        return await self.call(E.assets())
+
+    async def fee_rate(self, category: str, symbol: str) -> R.FeeRate:
+        return await self.call(E.fee_rate(category, symbol))
+
+    async def set_leverage(self, category: str, leverage: int | str, symbol: str | None = None, *,
+                           coin: str | None = None, pos_side: str | None = None) -> str:
+        return await self.call(E.set_leverage(category, leverage, symbol, coin=coin, pos_side=pos_side))
+
+    async def set_hold_mode(self, hold_mode: str) -> str:
+        return await self.call(E.set_hold_mode(hold_mode))
+
+    # -- trade ------------------------------------------------------------------------------------------------
+
+    async def place_order(self, category: str, symbol: str, side: str, order_type: str, qty: Number,
+                          price: Number | None = None, **options: Unpack[E.OrderOptions]) -> R.OrderIds:
+        """Place one order; ``options`` are the optional fields of ``OrderOptions`` (client_oid, ...)."""
+        request = E.order_request(category, symbol, side, order_type, qty, price, **options)
+        return await self.call(E.place_order(request))
+
+    async def place_batch(self, orders: Sequence[PlaceOrderRequest | Mapping[str, str]]) -> list[R.BatchItem]:
+        """Up to 20 orders of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
+        return await self.call(E.place_batch(orders))
+
+    async def cancel_order(self, order_id: str | None = None, client_oid: str | None = None, *,
+                           category: str | None = None, symbol: str | None = None) -> R.OrderIds:
+        return await self.call(E.cancel_order(order_id, client_oid, category=category, symbol=symbol))
+
+    async def cancel_batch(self, items: Sequence[CancelBatchItem | Mapping[str, str]]) -> list[R.BatchItem]:
+        """Up to 20 cancels of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
+        return await self.call(E.cancel_batch(items))
+
+    async def cancel_symbol_orders(self, category: str, symbol: str | None = None) -> list[R.OrderIds]:
+        return await self.call(E.cancel_symbol_orders(category, symbol))
+
+    async def countdown_cancel_all(self, seconds: int | str) -> str:
+        return await self.call(E.countdown_cancel_all(seconds))
+
+    async def order_info(self, order_id: str | None = None, client_oid: str | None = None) -> R.Order:
+        return await self.call(E.order_info(order_id, client_oid))
+
+    async def unfilled_orders(self, category: str | None = None, symbol: str | None = None, *,
+                              start_time: int | None = None, end_time: int | None = None, limit: int | None = None,
+                              cursor: str | None = None) -> R.OrderPage:
+        return await self.call(E.unfilled_orders(category, symbol, start_time=start_time, end_time=end_time,
+                                                 limit=limit, cursor=cursor))
+
+    async def history_orders(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                             end_time: int | None = None, limit: int | None = None,
+                             cursor: str | None = None) -> R.OrderPage:
+        return await self.call(E.history_orders(category, symbol, start_time=start_time, end_time=end_time,
+                                                limit=limit, cursor=cursor))
+
+    async def fills(self, category: str | None = None, *, order_id: str | None = None,
+                    start_time: int | None = None, end_time: int | None = None, limit: int | None = None,
+                    cursor: str | None = None) -> R.FillPage:
+        return await self.call(E.fills(category, order_id=order_id, start_time=start_time, end_time=end_time,
+                                       limit=limit, cursor=cursor))
+
+    async def positions(self, category: str, symbol: str | None = None, *,
+                        pos_side: str | None = None) -> list[R.Position]:
+        return await self.call(E.positions(category, symbol, pos_side=pos_side))

@@ -1,0 +1,246 @@
+"""Every served endpoint as a :class:`~utaex.client.base.Call`: path, parameters, body struct, result type.
+
+The sync and async clients run these; nothing here does I/O. Request bodies are the typed structs of
+``utaex.wire.requests`` (the ones the gateway decodes with), so a misspelt field fails here, not on the
+server. Results decode into ``utaex.wire.responses``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+import msgspec
+
+from ..wire import responses as R
+from ..wire.requests import (
+    CancelBatchItem,
+    CancelOrderRequest,
+    CancelSymbolRequest,
+    CountdownRequest,
+    CreateKeyRequest,
+    CreateUserRequest,
+    DepositRequest,
+    PlaceOrderRequest,
+    SetHoldModeRequest,
+    SetLeverageRequest,
+)
+from .base import Call, Number, num
+
+BATCH_MAX = 20
+
+
+def _yes_no(value: bool | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return "YES" if value else "NO"
+
+
+def _opt(value: Number | None, name: str) -> str | None:
+    return None if value is None else num(value, name)
+
+
+class OrderOptions(TypedDict, total=False):
+    """Optional place-order fields (keyword arguments of ``place_order`` and :func:`order_request`)."""
+
+    time_in_force: str
+    pos_side: str
+    client_oid: str
+    reduce_only: bool | str
+    stp_mode: str
+    take_profit: Number
+    stop_loss: Number
+    tp_trigger_by: str
+    sl_trigger_by: str
+    tp_order_type: str
+    sl_order_type: str
+    tp_limit_price: Number
+    sl_limit_price: Number
+
+
+def order_request(category: str, symbol: str, side: str, order_type: str, qty: Number, price: Number | None = None,
+                  *, time_in_force: str | None = None, pos_side: str | None = None, client_oid: str | None = None,
+                  reduce_only: bool | str | None = None, stp_mode: str | None = None,
+                  take_profit: Number | None = None, stop_loss: Number | None = None,
+                  tp_trigger_by: str | None = None, sl_trigger_by: str | None = None,
+                  tp_order_type: str | None = None, sl_order_type: str | None = None,
+                  tp_limit_price: Number | None = None, sl_limit_price: Number | None = None) -> PlaceOrderRequest:
+    """A place-order body (also an item of :func:`place_batch`). Amounts are exact: str, int or Decimal."""
+    return PlaceOrderRequest(
+        category=category, symbol=symbol, side=side, orderType=order_type, qty=num(qty, "qty"),
+        price=_opt(price, "price"), timeInForce=time_in_force, posSide=pos_side, clientOid=client_oid,
+        reduceOnly=_yes_no(reduce_only), stpMode=stp_mode, takeProfit=_opt(take_profit, "take_profit"),
+        stopLoss=_opt(stop_loss, "stop_loss"), tpTriggerBy=tp_trigger_by, slTriggerBy=sl_trigger_by,
+        tpOrderType=tp_order_type, slOrderType=sl_order_type, tpLimitPrice=_opt(tp_limit_price, "tp_limit_price"),
+        slLimitPrice=_opt(sl_limit_price, "sl_limit_price"))
+
+
+def _struct(item: Any, typ: type[Any]) -> Any:
+    if isinstance(item, typ):
+        return item
+    if isinstance(item, Mapping):
+        return msgspec.convert(dict(item), typ)
+    raise TypeError(f"expected {typ.__name__} or a mapping, got {type(item).__name__}")
+
+
+def _batch_results(rows: list[R.BatchRow]) -> list[R.BatchItem]:
+    return [row.result() for row in rows]
+
+
+def _check_batch(items: Sequence[Any], what: str) -> None:
+    if isinstance(items, str | bytes | Mapping):
+        raise TypeError(f"{what} takes a sequence of items")
+
+
+# -- public market data ---------------------------------------------------------------------------------------
+
+def server_time() -> Call[R.ServerTime]:
+    return Call("GET", "/api/v2/public/time", signed=False, type=R.ServerTime)
+
+
+def coins(coin: str | None = None) -> Call[list[R.Coin]]:
+    return Call("GET", "/api/v2/spot/public/coins", {"coin": coin}, signed=False, type=list[R.Coin])
+
+
+def instruments(category: str, symbol: str | None = None) -> Call[list[R.Instrument]]:
+    return Call("GET", "/api/v3/market/instruments", {"category": category, "symbol": symbol}, signed=False,
+                type=list[R.Instrument])
+
+
+def tickers(category: str, symbol: str | None = None) -> Call[list[R.Ticker]]:
+    return Call("GET", "/api/v3/market/tickers", {"category": category, "symbol": symbol}, signed=False,
+                type=list[R.Ticker])
+
+
+def orderbook(category: str, symbol: str, limit: int | None = None) -> Call[R.OrderBook]:
+    return Call("GET", "/api/v3/market/orderbook", {"category": category, "symbol": symbol, "limit": limit},
+                signed=False, type=R.OrderBook)
+
+
+def market_fills(category: str, symbol: str, limit: int | None = None) -> Call[list[R.PublicFill]]:
+    return Call("GET", "/api/v3/market/fills", {"category": category, "symbol": symbol, "limit": limit},
+                signed=False, type=list[R.PublicFill])
+
+
+# -- account --------------------------------------------------------------------------------------------------
+
+def account_settings() -> Call[R.AccountSettings]:
+    return Call("GET", "/api/v3/account/settings", type=R.AccountSettings)
+
+
+def assets() -> Call[R.AccountAssets]:
+    return Call("GET", "/api/v3/account/assets", type=R.AccountAssets)
+
+
+def fee_rate(category: str, symbol: str) -> Call[R.FeeRate]:
+    return Call("GET", "/api/v3/account/fee-rate", {"category": category, "symbol": symbol}, type=R.FeeRate)
+
+
+def set_leverage(category: str, leverage: int | str, symbol: str | None = None, *, coin: str | None = None,
+                 pos_side: str | None = None) -> Call[str]:
+    body = SetLeverageRequest(category=category, leverage=str(leverage), symbol=symbol, coin=coin, posSide=pos_side)
+    return Call("POST", "/api/v3/account/set-leverage", body=body, type=str)
+
+
+def set_hold_mode(hold_mode: str) -> Call[str]:
+    return Call("POST", "/api/v3/account/set-hold-mode", body=SetHoldModeRequest(holdMode=hold_mode), type=str)
+
+
+# -- trade ----------------------------------------------------------------------------------------------------
+
+def place_order(request: PlaceOrderRequest) -> Call[R.OrderIds]:
+    return Call("POST", "/api/v3/trade/place-order", body=request, type=R.OrderIds)
+
+
+def place_batch(orders: Sequence[PlaceOrderRequest | Mapping[str, str]]) -> Call[list[R.BatchItem]]:
+    _check_batch(orders, "place_batch")
+    body = [_struct(o, PlaceOrderRequest) for o in orders]
+    return Call("POST", "/api/v3/trade/place-batch", body=body, type=list[R.BatchRow], convert=_batch_results)
+
+
+def cancel_order(order_id: str | None = None, client_oid: str | None = None, *, category: str | None = None,
+                 symbol: str | None = None) -> Call[R.OrderIds]:
+    if not order_id and not client_oid:
+        raise ValueError("cancel_order needs an order_id or a client_oid")
+    body = CancelOrderRequest(orderId=order_id, clientOid=client_oid, category=category, symbol=symbol)
+    return Call("POST", "/api/v3/trade/cancel-order", body=body, type=R.OrderIds)
+
+
+def cancel_batch(items: Sequence[CancelBatchItem | Mapping[str, str]]) -> Call[list[R.BatchItem]]:
+    _check_batch(items, "cancel_batch")
+    body = [_struct(i, CancelBatchItem) for i in items]
+    return Call("POST", "/api/v3/trade/cancel-batch", body=body, type=list[R.BatchRow], convert=_batch_results)
+
+
+def cancel_symbol_orders(category: str, symbol: str | None = None) -> Call[list[R.OrderIds]]:
+    body = CancelSymbolRequest(category=category, symbol=symbol)
+    return Call("POST", "/api/v3/trade/cancel-symbol-order", body=body, type=R.OrderIdList,
+                convert=lambda d: d.list)
+
+
+def countdown_cancel_all(seconds: int | str) -> Call[str]:
+    body = CountdownRequest(countdown=str(seconds))
+    return Call("POST", "/api/v3/trade/countdown-cancel-all", body=body, type=str)
+
+
+def order_info(order_id: str | None = None, client_oid: str | None = None) -> Call[R.Order]:
+    if not order_id and not client_oid:
+        raise ValueError("order_info needs an order_id or a client_oid")
+    return Call("GET", "/api/v3/trade/order-info", {"orderId": order_id, "clientOid": client_oid}, type=R.Order)
+
+
+def unfilled_orders(category: str | None = None, symbol: str | None = None, *, start_time: int | None = None,
+                    end_time: int | None = None, limit: int | None = None,
+                    cursor: str | None = None) -> Call[R.OrderPage]:
+    params = {"category": category, "symbol": symbol, "startTime": start_time, "endTime": end_time,
+              "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/trade/unfilled-orders", params, type=R.OrderPage)
+
+
+def history_orders(category: str, symbol: str | None = None, *, start_time: int | None = None,
+                   end_time: int | None = None, limit: int | None = None,
+                   cursor: str | None = None) -> Call[R.OrderPage]:
+    params = {"category": category, "symbol": symbol, "startTime": start_time, "endTime": end_time,
+              "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/trade/history-orders", params, type=R.OrderPage)
+
+
+def fills(category: str | None = None, *, order_id: str | None = None, start_time: int | None = None,
+          end_time: int | None = None, limit: int | None = None, cursor: str | None = None) -> Call[R.FillPage]:
+    params = {"category": category, "orderId": order_id, "startTime": start_time, "endTime": end_time,
+              "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/trade/fills", params, type=R.FillPage)
+
+
+def positions(category: str, symbol: str | None = None, *, pos_side: str | None = None) -> Call[list[R.Position]]:
+    params = {"category": category, "symbol": symbol, "posSide": pos_side}
+    return Call("GET", "/api/v3/position/current-position", params, type=R.PositionList, convert=lambda d: d.list)
+
+
+# -- admin (utaex only; bearer token) -------------------------------------------------------------------------
+
+def create_user(balances: Mapping[str, Number] | None = None, read_only: bool = False) -> Call[R.ApiKeyInfo]:
+    body = CreateUserRequest(balances={c: num(a, c) for c, a in (balances or {}).items()}, readOnly=read_only)
+    return Call("POST", "/admin/v1/users", body=body, signed=False, type=R.ApiKeyInfo)
+
+
+def create_api_key(uid: int | str, read_only: bool = False,
+                   rsa_public_key: str | None = None) -> Call[R.ApiKeyInfo]:
+    body = CreateKeyRequest(readOnly=read_only, rsaPublicKey=rsa_public_key)
+    return Call("POST", f"/admin/v1/users/{_uid(uid)}/api-keys", body=body, signed=False, type=R.ApiKeyInfo)
+
+
+def deposit(uid: int | str, coin: str, amount: Number) -> Call[str]:
+    body = DepositRequest(coin=coin, amount=num(amount, "amount"))
+    return Call("POST", f"/admin/v1/users/{_uid(uid)}/deposits", body=body, signed=False, type=str)
+
+
+def audit(replay: bool = False) -> Call[R.Audit]:
+    return Call("GET", "/admin/v1/audit", {"replay": "1" if replay else None}, signed=False, type=R.Audit)
+
+
+def _uid(uid: int | str) -> str:
+    text = str(uid)
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"uid must be digits, got {text!r}")
+    return text

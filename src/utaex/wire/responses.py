@@ -1,0 +1,408 @@
+"""Typed ``data`` payloads of the Bitget UTA v3 responses utaex serves; the SDK decodes into these.
+
+Field names are Bitget's own (camelCase), as in ``requests.py``. Numbers stay decimal strings, as Bitget
+sends them, except the order-book levels, which are JSON numbers on the wire and decode to exact
+``decimal.Decimal`` (never float). Unknown fields are ignored and most fields default to ``""`` so the
+same structs decode the real Bitget responses too (it omits some fields on some orders).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+
+
+class _Data(msgspec.Struct, kw_only=True):
+    pass
+
+
+class ServerTime(_Data):
+    serverTime: str
+
+
+class CoinChain(_Data):
+    chain: str
+    needTag: str = ""
+    withdrawable: str = ""
+    rechargeable: str = ""
+    withdrawFee: str = ""
+    extraWithdrawFee: str = ""
+    depositConfirm: str = ""
+    withdrawConfirm: str = ""
+    minDepositAmount: str = ""
+    minWithdrawAmount: str = ""
+    browserUrl: str | None = ""
+    contractAddress: str | None = ""
+    withdrawStep: str = ""
+    withdrawMinScale: str = ""
+    congestion: str = ""
+
+
+class Coin(_Data):
+    coinId: str
+    coin: str
+    transfer: str = ""
+    areaCoin: str = ""
+    chains: list[CoinChain] = []
+
+
+class Instrument(_Data):
+    """A tradable symbol. Futures-only and margin-only fields are ``""`` on the other categories."""
+
+    symbol: str
+    category: str
+    baseCoin: str
+    quoteCoin: str
+    buyLimitPriceRatio: str = ""
+    sellLimitPriceRatio: str = ""
+    feeRateUpRatio: str = ""
+    makerFeeRate: str = ""
+    takerFeeRate: str = ""
+    minOrderQty: str = ""
+    maxOrderQty: str = ""
+    pricePrecision: str = ""
+    quantityPrecision: str = ""
+    quotePrecision: str = ""
+    minOrderAmount: str = ""
+    maxSymbolOrderNum: str = ""
+    maxProductOrderNum: str = ""
+    status: str = ""
+    offTime: str = ""
+    limitOpenTime: str = ""
+    maintainTime: str = ""
+    areaSymbol: str = ""
+    # futures
+    isRwa: str = ""
+    priceMultiplier: str = ""
+    quantityMultiplier: str = ""
+    symbolType: str = ""
+    type: str = ""
+    maxPositionNum: str = ""
+    deliveryTime: str = ""
+    deliveryStartTime: str = ""
+    deliveryPeriod: str = ""
+    launchTime: str = ""
+    fundInterval: str = ""
+    minLeverage: str = ""
+    maxLeverage: str = ""
+    maxMarketOrderQty: str = ""
+    # margin
+    isIsolatedBaseBorrowable: str = ""
+    isIsolatedQuotedBorrowable: str = ""
+    warningRiskRatio: str = ""
+    liquidationRiskRatio: str = ""
+    maxCrossedLeverage: str = ""
+    maxIsolatedLeverage: str = ""
+    userMinBorrow: str = ""
+
+
+class Ticker(_Data):
+    """24 h ticker. Prices are ``""`` before the first trade; futures fields are ``""`` on SPOT/MARGIN."""
+
+    category: str
+    symbol: str
+    ts: str
+    lastPrice: str = ""
+    openPrice24h: str = ""
+    highPrice24h: str = ""
+    lowPrice24h: str = ""
+    ask1Price: str = ""
+    bid1Price: str = ""
+    bid1Size: str = ""
+    ask1Size: str = ""
+    price24hPcnt: str = ""
+    volume24h: str = ""
+    turnover24h: str = ""
+    indexPrice: str = ""
+    markPrice: str = ""
+    fundingRate: str = ""
+    openInterest: str = ""
+    deliveryStartTime: str = ""
+    deliveryTime: str = ""
+    deliveryStatus: str = ""
+
+
+class OrderBook(_Data):
+    """Depth: ``a`` asks (best first, ascending) and ``b`` bids (best first, descending) as (price, size)."""
+
+    a: list[tuple[Decimal, Decimal]]
+    b: list[tuple[Decimal, Decimal]]
+    ts: str
+
+
+class PublicFill(_Data):
+    execId: str
+    price: str
+    size: str
+    side: str
+    ts: str
+
+
+class SymbolConfig(_Data):
+    category: str
+    symbol: str
+    marginMode: str = ""
+    leverage: str = ""
+
+
+class AccountSettings(_Data):
+    uid: str = ""
+    accountMode: str = ""
+    assetMode: str = ""
+    holdMode: str = ""
+    stpMode: str = ""
+    symbolConfigList: list[SymbolConfig] = []
+    coinConfigList: list[dict[str, str]] = []
+
+
+class Asset(_Data):
+    coin: str
+    equity: str = ""
+    usdValue: str = ""
+    balance: str = ""
+    available: str = ""
+    debt: str = ""
+    locked: str = ""
+
+
+class AccountAssets(_Data):
+    accountEquity: str = ""
+    usdtEquity: str = ""
+    btcEquity: str = ""
+    unrealisedPnl: str = ""
+    usdtUnrealisedPnl: str = ""
+    btcUnrealizedPnl: str = ""
+    effEquity: str = ""
+    mmr: str = ""
+    imr: str = ""
+    mgnRatio: str = ""
+    positionMgnRatio: str = ""
+    assets: list[Asset] = []
+
+    def coin(self, coin: str) -> Asset | None:
+        """The asset of one coin, or None if the account has never held it."""
+        return next((a for a in self.assets if a.coin == coin), None)
+
+
+class FeeRate(_Data):
+    makerFeeRate: str
+    takerFeeRate: str
+
+
+class FeeDetail(_Data):
+    feeCoin: str = ""
+    fee: str = ""
+
+
+class Order(_Data):
+    """An order as order-info, unfilled-orders and history-orders return it."""
+
+    orderId: str
+    clientOid: str = ""
+    category: str = ""
+    symbol: str = ""
+    orderType: str = ""
+    side: str = ""
+    price: str = ""
+    qty: str = ""
+    amount: str = ""
+    cumExecQty: str = ""
+    cumExecValue: str = ""
+    avgPrice: str = ""
+    timeInForce: str = ""
+    orderStatus: str = ""
+    posSide: str = ""
+    holdMode: str = ""
+    reduceOnly: str = ""
+    feeDetail: list[FeeDetail] = []
+    createdTime: str = ""
+    updatedTime: str = ""
+    cancelReason: str = ""
+    execType: str = ""
+    stpMode: str = ""
+    tpTriggerBy: str | None = None
+    slTriggerBy: str | None = None
+    takeProfit: str | None = None
+    stopLoss: str | None = None
+    tpOrderType: str | None = None
+    slOrderType: str | None = None
+    tpLimitPrice: str | None = None
+    slLimitPrice: str | None = None
+
+
+_Orders = list[Order]  # aliases: inside the page structs the field ``list`` shadows the builtin
+
+
+class OrderPage(_Data):
+    """One page of orders; pass ``cursor`` back for the next page (``""`` when there is none)."""
+
+    list: _Orders = []
+    cursor: str = ""
+
+
+class Fill(_Data):
+    """One of the user's own executions (``/api/v3/trade/fills``)."""
+
+    execId: str
+    orderId: str = ""
+    clientOid: str = ""
+    category: str = ""
+    symbol: str = ""
+    orderType: str = ""
+    side: str = ""
+    execPrice: str = ""
+    execQty: str = ""
+    execValue: str = ""
+    tradeScope: str = ""
+    feeDetail: list[FeeDetail] = []
+    createdTime: str = ""
+    updatedTime: str = ""
+    execPnl: str = ""
+
+
+_Fills = list[Fill]
+
+
+class FillPage(_Data):
+    list: _Fills = []
+    cursor: str = ""
+
+
+class Position(_Data):
+    category: str
+    symbol: str
+    marginCoin: str = ""
+    holdMode: str = ""
+    posSide: str = ""
+    marginMode: str = ""
+    positionBalance: str = ""
+    available: str = ""
+    frozen: str = ""
+    total: str = ""
+    leverage: str = ""
+    curRealisedPnl: str = ""
+    avgPrice: str = ""
+    positionStatus: str = ""
+    unrealisedPnl: str = ""
+    liquidationPrice: str = ""
+    mmr: str = ""
+    profitRate: str = ""
+    markPrice: str = ""
+    breakEvenPrice: str = ""
+    totalFunding: str = ""
+    openFeeTotal: str = ""
+    closeFeeTotal: str = ""
+    createdTime: str = ""
+    updatedTime: str = ""
+
+
+_Positions = list[Position]
+
+
+class PositionList(_Data):
+    list: _Positions = []
+
+
+class OrderIds(_Data):
+    """A placed or cancelled order: its real ``orderId`` and ``clientOid``."""
+
+    orderId: str
+    clientOid: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return True
+
+
+class ItemError(_Data):
+    """One failed item of a batch (place-batch / cancel-batch): the ids as given plus Bitget's code and msg."""
+
+    code: str
+    msg: str
+    orderId: str = ""
+    clientOid: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return False
+
+
+BatchItem = OrderIds | ItemError
+_OrderIdsList = list[OrderIds]
+
+
+class BatchRow(_Data):
+    """A batch result item as it comes over the wire: a success has no ``code``."""
+
+    orderId: str | None = ""
+    clientOid: str | None = ""
+    code: str | int | None = None
+    msg: str | None = None
+
+    def result(self) -> BatchItem:
+        oid, coid = self.orderId or "", self.clientOid or ""
+        if self.code is None or str(self.code) in ("", "00000"):
+            return OrderIds(orderId=oid, clientOid=coid)
+        return ItemError(code=str(self.code), msg=self.msg or "", orderId=oid, clientOid=coid)
+
+
+class OrderIdList(_Data):
+    """``cancel-symbol-order``: the orders it cancelled."""
+
+    list: _OrderIdsList = []
+
+
+class ApiKeyInfo(_Data):
+    """Admin API: a new user's or a new key's credentials."""
+
+    uid: str
+    apiKey: str
+    secretKey: str
+    passphrase: str
+    permissions: list[str] = []
+
+
+class Audit(_Data):
+    """Admin API: the venue's invariant check and state hash."""
+
+    problems: list[str]
+    stateHash: str
+    journalSeq: str = ""
+    openOrders: str = ""
+    journalFlushes: str = ""
+    users: str = ""
+    deposits: dict[str, str] = {}
+    fees: dict[str, str] = {}
+    balances: dict[str, str] = {}
+    replayHash: str | None = None
+
+
+__all__ = [
+    "AccountAssets",
+    "AccountSettings",
+    "ApiKeyInfo",
+    "Asset",
+    "Audit",
+    "BatchItem",
+    "BatchRow",
+    "Coin",
+    "CoinChain",
+    "FeeDetail",
+    "FeeRate",
+    "Fill",
+    "FillPage",
+    "Instrument",
+    "ItemError",
+    "Order",
+    "OrderBook",
+    "OrderIdList",
+    "OrderIds",
+    "OrderPage",
+    "Position",
+    "PositionList",
+    "PublicFill",
+    "ServerTime",
+    "SymbolConfig",
+    "Ticker",
+]
