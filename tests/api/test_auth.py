@@ -172,7 +172,7 @@ WRITE_BODIES: dict[str, Any] = {
 
 
 def test_every_write_endpoint_is_listed(server: Server) -> None:
-    paths = httpx.get(server.base_url + "/openapi.json").json()["data"]["paths"]  # served in an envelope
+    paths = httpx.get(server.base_url + "/openapi.json").json()["paths"]
     posts = {p for p, ops in paths.items() if "post" in ops and p.startswith("/api/")}
     assert posts == set(WRITE_ENDPOINTS) == set(WRITE_BODIES)
 

@@ -56,6 +56,15 @@ class Request:
         return self._query
 
 
+class Bare:
+    """A handler result sent as is, without the Bitget envelope (``/openapi.json``)."""
+
+    __slots__ = ("payload",)
+
+    def __init__(self, payload: bytes) -> None:
+        self.payload = payload
+
+
 Handler = Callable[[Request], Awaitable[Any]]
 
 
@@ -76,6 +85,7 @@ class App:
         self.limiter = RateLimiter(enabled=rate_limit)
         self.routes: dict[tuple[str, str], Route] = {}
         self.on_ready: list[Callable[[], Awaitable[None]]] = []
+        self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
         self.prefix_routes: list[tuple[str, str, str, Handler]] = []
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
@@ -121,6 +131,8 @@ class App:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 try:
+                    for hook in self.on_shutdown:
+                        await hook()
                     await self.venue.close()
                 finally:
                     await send({"type": "lifespan.shutdown.complete"})
@@ -149,7 +161,10 @@ class App:
                 if not self.limiter.allow(f"{who}:{path}", route.limit, time.monotonic()):
                     raise RATE_LIMITED
             data = await route.handler(req)
-            payload = self.encode(Envelope(SUCCESS_CODE, SUCCESS_MSG, int(time.time() * 1000), data))
+            if type(data) is Bare:
+                payload = data.payload
+            else:
+                payload = self.encode(Envelope(SUCCESS_CODE, SUCCESS_MSG, int(time.time() * 1000), data))
         except ApiError as err:
             status = err.status
             payload = self.encode(Envelope(err.code, err.msg, int(time.time() * 1000), None))

@@ -58,7 +58,7 @@ def register(app: App) -> None:
         if cat not in E.FUTURES:
             raise param_error("category")
         inst = P.instrument(venue.instruments, cat, body.symbol)
-        if not P.is_uint(body.leverage) or len(body.leverage) > 4:
+        if not P.is_uint(body.leverage) or len(body.leverage) > 4 or int(body.leverage) < 1:
             raise param_error("leverage")
         result = await venue.execute(SetLeverage(ts=venue.now_ms(), uid=req.uid, category=cat,
                                                  symbol=inst.symbol, leverage=int(body.leverage)))

@@ -38,7 +38,7 @@ def register(app: App) -> None:
 
     @app.route("GET", "/api/v2/spot/public/coins", limit=3)
     async def coins(req: Request) -> Any:
-        wanted = req.query.get("coin")
+        wanted = (req.query.get("coin") or "").upper()
         out = []
         for i, coin in enumerate(instruments.coins):
             if wanted and wanted != coin:
@@ -144,7 +144,9 @@ def register(app: App) -> None:
 
     @app.route("GET", "/openapi.json", limit=PUBLIC_LIMIT)
     async def openapi(req: Request) -> Any:
-        return msgspec.Raw(_openapi_doc(app))
+        from ..app import Bare
+
+        return Bare(_openapi_doc(app))
 
 
 def _openapi_doc(app: App) -> bytes:
