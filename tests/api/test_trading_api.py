@@ -413,7 +413,7 @@ def test_set_leverage_rules_and_margin(venue: Server) -> None:
         assert balance(c, "USDC") == ("999987.82", "12.18")
         order(c, "COIN-FUTURES", "BTCUSD", "buy", "0.01", "30000")  # 0.01 / 25 + 0.000006 BTC
         assert balance(c, "BTC") == ("99.999594", "0.000406")
-        for body, code in (({"category": "USDT-FUTURES", "symbol": "BTCUSDT", "leverage": "0"}, "25223"),
+        for body, code in (({"category": "USDT-FUTURES", "symbol": "BTCUSDT", "leverage": "0"}, "40017"),
                            ({"category": "USDT-FUTURES", "symbol": "BTCUSDT", "leverage": "126"}, "25223"),
                            ({"category": "USDT-FUTURES", "symbol": "BTCUSDT", "leverage": "2.5"}, "40017"),
                            ({"category": "USDT-FUTURES", "symbol": "NOPEUSDT", "leverage": "2"}, "25100"),
