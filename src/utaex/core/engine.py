@@ -166,7 +166,7 @@ class Engine:
 
     def register(self, order: Order, acct: Account) -> None:
         self.orders[order.order_id] = order
-        self.user_orders.setdefault(order.uid, {})[order.order_id] = order
+        self.user_orders[order.uid][order.order_id] = order
         self.client_oids[(order.uid, order.client_oid)] = order
         if order.category in E.FUTURES:
             acct.open_futures += 1
@@ -246,18 +246,14 @@ class Engine:
     def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
         if not cmd.order_id and not cmd.client_oid:
             return X.reject(X.PARAM_MISSING, "orderId")
-        order = self.find_pending(cmd.uid, cmd.order_id, cmd.client_oid, cmd.category, cmd.symbol)
-        if order is None:
-            return X.reject(X.ORDER_NOT_FOUND)
-        self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
-        return order
+        return self._cancel_item(cmd.uid, cmd)
 
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
         uid = cmd.uid
         cancel_item = self._cancel_item
         return [cancel_item(uid, item) for item in cmd.items]
 
-    def _cancel_item(self, uid: int, item: CancelItem) -> Order | X.Reject:
+    def _cancel_item(self, uid: int, item: CancelItem | CancelOrder) -> Order | X.Reject:
         order_id = item.order_id
         if order_id:
             order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()

@@ -17,7 +17,23 @@ class NumberError(ValueError):
     """A decimal string that is not a plain non-negative decimal number."""
 
 
+_cache: dict[tuple[str, int], tuple[int, bool]] = {}
+_CACHE_MAX = 1 << 16
+
+
 def parse_fixed(text: str, places: int) -> tuple[int, bool]:
+    """Cached ``_parse_fixed``: bots repeat the same prices and sizes (pure function, bounded cache)."""
+    key = (text, places)
+    hit = _cache.get(key)
+    if hit is None:
+        hit = _parse_fixed(text, places)
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = hit
+    return hit
+
+
+def _parse_fixed(text: str, places: int) -> tuple[int, bool]:
     """Parse a non-negative decimal string to an integer count of 10**-places.
 
     Returns ``(value, exact)``; ``exact`` is False when the string has more significant decimals than

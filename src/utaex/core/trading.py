@@ -204,6 +204,11 @@ def funds_needed(eng: Engine, inst: Instrument, order: Order, fills: list[tuple[
     """(coin, amount needed now for the taker part and the resting part, per_lot for the rest)."""
     k = inst.value_per_tick_lot
     if not inst.is_futures:
+        if not fills and not order.amount:
+            if order.side == E.BUY:
+                per_lot = order.price * k
+                return inst.quote, order.qty * per_lot, per_lot
+            return inst.base, order.qty * inst.lot_units, inst.lot_units
         if order.side == E.BUY:
             if order.amount:
                 return inst.quote, order.amount, 0
@@ -276,17 +281,23 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
         asset.debt += short
         asset.balance += short
     # accepted: from here on the state changes
-    order.order_id = eng.new_id()
-    if not order.client_oid:
-        order.client_oid = str(eng.new_id())
+    order.order_id = oid = eng.new_id()
+    if not order.client_oid:  # the next id, as the real venue often answers (orderId + 1)
+        order.client_oid = str(oid + 1)
+        eng.last_id = oid + 1
+        while (order.uid, order.client_oid) in eng.client_oids:  # a user chose that very string
+            order.client_oid = str(eng.new_id())
     order.per_lot = per_lot
     order.frozen_coin = coin
     eng.register(order, acct)
     for maker in stp_makers:
         eng.end_order(maker, E.CANCELLED, E.STP_CANCEL)
+    skipped = False
     for maker, lots, price in fills:
-        if maker.in_book:  # a reduce-only maker may have been trimmed by an earlier fill of this sweep
+        if maker.in_book:
             execute(eng, inst, order, maker, lots, price)
+        else:  # a reduce-only maker trimmed by an earlier fill of this sweep
+            skipped = True
     if end_reason == E.POST_ONLY_CANCEL or end_reason == E.FOK_CANCEL:
         eng.end_order(order, E.CANCELLED, end_reason)
     elif order.amount:
@@ -298,7 +309,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
             eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
     elif order.filled == order.qty:
         eng.end_order(order, E.FILLED, "")
-    elif rests and not stopped and (order.qty - order.filled) * per_lot > acct.asset(coin).available:
+    elif skipped and rests and not stopped and (order.qty - order.filled) * per_lot > acct.asset(coin).available:
         # only when a planned maker vanished mid-sweep: the larger remainder is not covered by the check
         eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
     elif rests and not stopped:
