@@ -14,6 +14,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -45,7 +46,8 @@ from .marketdata import MarketData
 log = logging.getLogger("utaex.venue")
 
 ENDED = (E.FILLED, E.CANCELLED)
-HISTORY_BACKLOG = 300_000  # rows the history writer may defer while the venue is busy
+HISTORY_BACKLOG = 500_000  # rows the history writer may defer while the venue is busy
+GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md, "Latency")
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
 
@@ -74,6 +76,8 @@ class Venue:
         self.since_snapshot = 0
         self.last_ts = 0
         self.listeners: list[Callable[[list[Push]], None]] = []
+        # when set, "order"/"fill" payloads (the costly ones) are built only for the uids it accepts
+        self.push_filter: Callable[[int], bool] | None = None
         self._encode = msgspec.msgpack.Encoder().encode
         self._store_encode = msgspec.json.Encoder().encode
         self._decoder = msgspec.msgpack.Decoder(AnyCommand)
@@ -104,6 +108,8 @@ class Venue:
         self.since_snapshot = len(rec.records)
         self.last_ts = self.engine.now
         self.store.flush()
+        gc.collect()
+        gc.freeze()
         writer = open_for_append(self.data_dir, self.next_seq, fsync=self.fsync)
         self.committer = AsyncGroupCommitter(writer)
 
@@ -188,6 +194,8 @@ class Venue:
         fut = committer.append(self._encode(cmd))
         self.next_seq += 1
         self.since_snapshot += 1
+        if not self.next_seq % GC_FREEZE_EVERY:
+            gc.freeze()  # long-lived state (orders, levels) leaves the collector's scans: no multi-ms pauses
         pushes = self._publish(events)
         self.inflight += 1
         try:
@@ -216,6 +224,7 @@ class Venue:
         by_key = self.instruments.by_key
         store = self.store
         want_push = bool(self.listeners)
+        wanted = self.push_filter
         encode = self._store_encode
         for ev in events:
             if type(ev) is OrderEvent:
@@ -223,7 +232,7 @@ class Venue:
                 if o.status in ENDED:
                     store.put_order(o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status,
                                     o.created, o.updated, encode(o))
-                if want_push:
+                if want_push and (wanted is None or wanted(o.uid)):
                     pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o))))
             elif type(ev) is FillEvent:
                 o = ev.order
@@ -235,7 +244,7 @@ class Venue:
                     self.market.on_trade(inst.book_key, ev.exec_id, ev.price, ev.qty, ev.value, o.side, ev.ts)
                     if want_push:
                         pushes.append(("trade", (inst.book_key, ev.exec_id, ev.price, ev.qty, o.side, ev.ts)))
-                if want_push:
+                if want_push and (wanted is None or wanted(o.uid)):
                     pushes.append(("fill", (o.uid, convert.fill_doc(inst, row))))
             elif want_push:
                 if type(ev) is AccountEvent:

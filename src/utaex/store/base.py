@@ -102,6 +102,10 @@ def clamp_limit(limit: int) -> int:
 class HistoryStore(ABC):
     """Queryable history of orders and fills (see the module docstring for the contract)."""
 
+    def backlog(self) -> int:
+        """Rows put but not yet committed; 0 for stores that write synchronously."""
+        return 0
+
     @abstractmethod
     def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
                   created: int, updated: int, doc: bytes) -> None:

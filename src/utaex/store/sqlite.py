@@ -72,6 +72,7 @@ CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
 # newest first, and one secondary index (clientOid lookups / a fill's order). Symbol and time filters
 # are checked while walking the primary key; prune scans (it runs rarely, off the hot path). Documents
 # are compact (the gateway formats them when read), which keeps WITHOUT ROWID rows small.
+SHIP_ROWS = 4000  # rows per message to the writer process
 CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 
 _UPSERT_ORDER = (
@@ -207,6 +208,13 @@ class SQLiteHistoryStore(HistoryStore):
             self._work.notify()
             self._done.wait()
 
+    def backlog(self) -> int:
+        """Rows put but not yet committed (dirty plus in flight)."""
+        with self._lock:
+            inflight = sum(len(v) for v in self._inflight_orders.values())
+            inflight += sum(len(v) for v in self._inflight_fills.values())
+            return self._pending + inflight
+
     def flush(self) -> None:
         with self._lock:
             target = self._swap_gen + (1 if self._pending else 0)
@@ -285,14 +293,14 @@ class SQLiteHistoryStore(HistoryStore):
         """Hand one batch to the writer process and wait until it is committed."""
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
-        if not order_rows and not fill_rows:
-            return
-        self._pipe.send((order_rows, fill_rows))
-        if not self._pipe.poll(300):
-            raise StoreError("history writer process did not answer")
-        error = self._pipe.recv()
-        if error is not None:
-            raise StoreError(f"history writer process failed: {error}")
+        # in slices, so that serializing a large backlog never holds the interpreter lock for long
+        for i in range(0, max(len(order_rows), len(fill_rows)), SHIP_ROWS):
+            self._pipe.send((order_rows[i:i + SHIP_ROWS], fill_rows[i:i + SHIP_ROWS]))
+            if not self._pipe.poll(300):
+                raise StoreError("history writer process did not answer")
+            error = self._pipe.recv()
+            if error is not None:
+                raise StoreError(f"history writer process failed: {error}")
 
     @staticmethod
     def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row]) -> None:

@@ -98,6 +98,7 @@ def register(app: App) -> None:
             "journalSeq": str(venue.next_seq - 1),
             "openOrders": str(len(eng.orders)),
             "journalFlushes": str(venue.committer.flushes if venue.committer else 0),
+            "historyBacklog": str(venue.store.backlog()),
             "users": str(len(eng.accounts)),
             "deposits": {c: fmt_amount(v) for c, v in sorted(eng.deposits.items())},
             "fees": {c: fmt_amount(v) for c, v in sorted(eng.fees.items())},
