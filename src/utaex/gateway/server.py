@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import sys
 import tomllib
@@ -16,6 +17,7 @@ from ..core.instruments import InstrumentSet
 from .app import App
 from .routes.admin import create_user, key_doc
 from .venue import Venue
+from .ws import install as install_ws
 
 log = logging.getLogger("utaex.server")
 
@@ -47,6 +49,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
                   keep_journal=bool(config.get("keepJournal", False)))
     token = admin_token or secrets.token_urlsafe(24)
     app = App(venue, admin_token=token, rate_limit=rate_limit)
+    install_ws(app, config)  # /v3/ws/public and /v3/ws/private
     base = f"http://{banner_host}:{banner_port}"
 
     async def on_ready() -> None:
@@ -76,14 +79,16 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, generated:
             f"  secretKey:  {creds['secretKey']}",
             f"  passphrase: {creds['passphrase']}",
             "",
-            "  ccxt:",
-            "    import ccxt",
-            f"    ex = ccxt.bitget({{'apiKey': '{creds['apiKey']}', 'secret': '{creds['secretKey']}',",
-            f"                      'password': '{creds['passphrase']}', 'options': {{'uta': True}}}})",
-            "    for k, v in list(ex.urls['api'].items()):",
-            "        if isinstance(v, str):",
-            f"            ex.urls['api'][k] = '{base}'",
-            "    print(ex.fetch_balance()['USDT'])",
+            "  ccxt (save as demo.py, then: python demo.py):",
+            "import ccxt",
+            f"ex = ccxt.bitget({{'apiKey': '{creds['apiKey']}', 'secret': '{creds['secretKey']}',",
+            f"                  'password': '{creds['passphrase']}', 'options': {{'uta': True}}}})",
+            "for k, v in list(ex.urls['api'].items()):",
+            "    if isinstance(v, str):",
+            f"        ex.urls['api'][k] = '{base}'",
+            "ids = [ex.create_order('BTC/USDT', 'limit', 'buy', 0.001, 20000 + i)['id'] for i in range(3)]",
+            "ex.cancel_orders(ids, 'BTC/USDT')  # POST /api/v3/trade/cancel-batch",
+            "print([o['status'] for o in ex.fetch_canceled_orders('BTC/USDT')][:3])",
         ]
     lines.append(f"  admin token{' (generated)' if generated else ''}: {token}")
     print("\n".join(lines), flush=True)
@@ -91,11 +96,14 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, generated:
 
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
           admin_token: str | None, seed: int = 0, log_level: str = "warning") -> None:
+    sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
                     config=load_config(config_path), seed=seed, banner_host=host, banner_port=port)
-    kwargs: dict[str, Any] = {"http": "httptools", "ws": "websockets-sansio"}
+    # ws: pushes are framed once and fanned out as the same bytes (gateway/ws/frames.py), so no
+    # per-connection compression
+    kwargs: dict[str, Any] = {"http": "httptools", "ws": "websockets-sansio", "ws_per_message_deflate": False}
     try:
         import uvloop  # noqa: F401
 
@@ -104,4 +112,16 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         kwargs["loop"] = "asyncio"
     cfg = uvicorn.Config(app, host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
                          timeout_graceful_shutdown=10, **kwargs)
-    uvicorn.Server(cfg).run()
+    server = _Server(cfg)
+    server.run()
+    if not server.started:
+        sys.exit(3)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, but a SIGTERM/SIGINT stop that drained and snapshotted exits with status 0
+    (uvicorn re-raises the signal after shutting down)."""
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        super().handle_exit(sig, frame)
+        self._captured_signals.clear()

@@ -53,6 +53,68 @@ def decode_array(body: bytes, typ: Any, what: str) -> list[Any]:
     return items
 
 
+# ---- shared by REST and the WebSocket trade topics (gateway/ws/trade.py) ---------------------------------
+def to_place_batch(uid: int, ts: int, items: list[PlaceOrderRequest]) -> PlaceBatch:
+    orders = [to_place(uid, ts, b) for b in items]
+    if len({o.category for o in orders}) > 1:
+        raise param_error("category must be the same for all orders")
+    return PlaceBatch(ts=ts, uid=uid, orders=orders)
+
+
+def place_results(orders: list[PlaceOrder], results: list[Any]) -> list[dict[str, str]]:
+    """Per-item answers of a batch place, in request order."""
+    out = []
+    for given, res in zip(orders, results, strict=True):
+        if isinstance(res, Reject):
+            out.append({"orderId": "", "clientOid": given.client_oid, "code": res.code, "msg": res.msg})
+        else:
+            out.append(ids(res))
+    return out
+
+
+def to_cancel(uid: int, ts: int, body: CancelOrderRequest) -> CancelOrder:
+    if not body.orderId and not body.clientOid:
+        raise P.missing("orderId")
+    cat = P.category(body.category, required=False)
+    return CancelOrder(ts=ts, uid=uid, order_id=body.orderId or "", client_oid=body.clientOid or "",
+                       category=cat, symbol=body.symbol or "")
+
+
+def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments: Any, *,
+                    scoped: bool = True) -> CancelBatch:
+    """GUIDE §4: ``scoped`` (REST) requires category and symbol in every item; the WebSocket
+    ``batch-cancel`` items name only orderId/clientOid and resolve among all the user's pending orders
+    (a category or symbol given there is still checked and used as a filter)."""
+    cats = set()
+    cmd_items = []
+    for item in items:
+        cat = P.category(item.category, required=scoped)
+        if not item.symbol:
+            if scoped:
+                raise P.missing("symbol")
+        elif cat and instruments.get(cat, item.symbol) is None:
+            raise ApiError("25100", f"Trading pair {item.symbol} does not exist")
+        if cat:
+            cats.add(cat)
+        cmd_items.append(CancelItem(order_id=item.orderId or "", client_oid=item.clientOid or "",
+                                    category=cat, symbol=item.symbol or ""))
+    if len(cats) > 1:
+        raise param_error("category must be the same for all orders")
+    return CancelBatch(ts=ts, uid=uid, items=cmd_items)
+
+
+def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dict[str, str]]:
+    """Per-item answers of a batch cancel, in request order (GUIDE §4 item 6)."""
+    out = []
+    for given, res in zip(items, results, strict=True):
+        if isinstance(res, Reject):
+            out.append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
+                        "code": res.code, "msg": res.msg})
+        else:
+            out.append(ids(res))
+    return out
+
+
 def register(app: App) -> None:
     venue = app.venue
     instruments = venue.instruments
@@ -69,28 +131,13 @@ def register(app: App) -> None:
         if not req.body.lstrip().startswith(b"["):
             raise param_error("request body must be a JSON array")
         items = decode_array(req.body, PlaceOrderRequest, "orderList")
-        ts = venue.now_ms()
-        orders = [to_place(req.uid, ts, b) for b in items]
-        if len({o.category for o in orders}) > 1:
-            raise param_error("category must be the same for all orders")
-        results = await venue.execute(PlaceBatch(ts=ts, uid=req.uid, orders=orders))
-        out = []
-        for given, res in zip(orders, results, strict=True):
-            if isinstance(res, Reject):
-                out.append({"orderId": "", "clientOid": given.client_oid, "code": res.code, "msg": res.msg})
-            else:
-                out.append(ids(res))
-        return out
+        cmd = to_place_batch(req.uid, venue.now_ms(), items)
+        return place_results(cmd.orders, await venue.execute(cmd))
 
     @app.route("POST", "/api/v3/trade/cancel-order", auth="write", limit=10)
     async def cancel_order(req: Request) -> Any:
         body = P.decode_body(req.body, CancelOrderRequest)
-        if not body.orderId and not body.clientOid:
-            raise P.missing("orderId")
-        cat = P.category(body.category, required=False)
-        result = await venue.execute(CancelOrder(
-            ts=venue.now_ms(), uid=req.uid, order_id=body.orderId or "", client_oid=body.clientOid or "",
-            category=cat, symbol=body.symbol or ""))
+        result = await venue.execute(to_cancel(req.uid, venue.now_ms(), body))
         raise_reject(result)
         return ids(result)
 
@@ -99,28 +146,8 @@ def register(app: App) -> None:
         if not req.body.lstrip().startswith(b"["):
             raise param_error("request body must be a JSON array")
         items: list[CancelBatchItem] = decode_array(req.body, CancelBatchItem, "orderIdList")
-        cats = set()
-        cmd_items = []
-        for item in items:
-            cat = P.category(item.category)
-            if not item.symbol:
-                raise P.missing("symbol")
-            if instruments.get(cat, item.symbol) is None:
-                raise ApiError("25100", f"Trading pair {item.symbol} does not exist")
-            cats.add(cat)
-            cmd_items.append(CancelItem(order_id=item.orderId or "", client_oid=item.clientOid or "",
-                                        category=cat, symbol=item.symbol))
-        if len(cats) > 1:
-            raise param_error("category must be the same for all orders")
-        results = await venue.execute(CancelBatch(ts=venue.now_ms(), uid=req.uid, items=cmd_items))
-        out = []
-        for given, res in zip(items, results, strict=True):
-            if isinstance(res, Reject):
-                out.append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
-                            "code": res.code, "msg": res.msg})
-            else:
-                out.append(ids(res))
-        return out
+        cmd = to_cancel_batch(req.uid, venue.now_ms(), items, instruments)
+        return cancel_results(items, await venue.execute(cmd))
 
     @app.route("POST", "/api/v3/trade/cancel-symbol-order", auth="write", limit=5)
     async def cancel_symbol(req: Request) -> Any:

@@ -1,0 +1,174 @@
+"""One WebSocket connection's outgoing side: a bounded queue drained by its own writer task.
+
+Invariants:
+- Frames reach the client in the order they were handed to ``send_batch`` (a direct write happens
+  only when nothing is queued, so it can never overtake queued frames).
+- ``send_batch`` never awaits and never blocks: it writes to a writable transport or enqueues. The
+  queue is bounded (``max_queue`` frames); a client that lets it overflow is closed with 1013 and a
+  reason, and everything queued for it is dropped. Other connections are unaffected.
+- Fast path: under uvicorn's ``websockets-sansio`` protocol the prebuilt wire bytes of a batch go
+  straight to the transport (one write per batch, not per frame), honouring the transport's
+  pause/resume flow control. Under any other ASGI server each payload goes through ``send``.
+- After ``close`` nothing more is written; the writer task ends. A peer whose socket stays full
+  for ``CLOSE_TIMEOUT`` seconds after the close was queued is dropped without the handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from typing import Any
+
+from .frames import Batch, single
+
+log = logging.getLogger("utaex.ws")
+
+SLOW_CONSUMER = 1013
+CLOSE_TIMEOUT = 5.0  # seconds a close frame may wait behind a full socket before the connection is dropped
+
+
+def _fast_protocol(send: Any) -> Any:
+    """uvicorn's sansio protocol object behind ``send``, when its transport can be written directly."""
+    proto = getattr(send, "__self__", None)
+    if type(proto).__name__ != "WebSocketsSansIOProtocol":
+        return None
+    if not all(hasattr(proto, a) for a in ("transport", "writable", "close_sent")):
+        return None
+    return proto
+
+
+class Connection:
+    __slots__ = ("_queue", "_queued", "_send", "_wake", "_writer", "addr", "api", "close_reason", "closed",
+                 "last_seen", "max_queue", "msg_times", "private", "proto", "sub_times", "subs", "tasks")
+
+    def __init__(self, send: Any, addr: str, private: bool, max_queue: int, msgs_per_s: int = 10,
+                 subs_per_hour: int = 240) -> None:
+        self._send = send
+        self.addr = addr
+        self.private = private
+        self.max_queue = max_queue
+        self.proto = _fast_protocol(send)
+        self.api: Any = None  # ApiKey once logged in
+        self.subs: dict[tuple[Any, ...], dict[str, str]] = {}  # hub key -> the arg as subscribed
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.msg_times: deque[float] = deque(maxlen=max(1, msgs_per_s))  # times of the last messages
+        self.sub_times: deque[float] = deque(maxlen=max(1, subs_per_hour))  # ... and subscribe requests
+        self.last_seen = 0.0
+        self.closed = False
+        self.close_reason = ""
+        self._queue: deque[Batch] = deque()
+        self._queued = 0
+        self._wake = asyncio.Event()
+        self._writer = asyncio.ensure_future(self._write_loop())
+
+    @property
+    def uid(self) -> int:
+        return int(self.api.uid) if self.api is not None else 0
+
+    # ---- sending -------------------------------------------------------------------------------------
+    def send_doc(self, doc: object) -> None:
+        self.send_batch(single(doc))
+
+    def send_text(self, payload: bytes) -> None:
+        self.send_batch(Batch((payload,)))
+
+    def send_batch(self, batch: Batch) -> None:
+        if self.closed:
+            return
+        proto = self.proto
+        if proto is not None and not self._queue and proto.writable.is_set():
+            if proto.close_sent or proto.transport.is_closing():
+                return
+            proto.transport.write(batch.wire)
+            return
+        self._queue.append(batch)
+        self._queued += batch.count
+        if self._queued > self.max_queue:
+            self.abort(SLOW_CONSUMER, f"slow consumer: more than {self.max_queue} frames waiting")
+            return
+        self._wake.set()
+
+    async def _write_loop(self) -> None:
+        queue = self._queue
+        try:
+            while not self.closed:
+                if not queue:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                proto = self.proto
+                if proto is not None:
+                    if not proto.writable.is_set():
+                        await proto.writable.wait()
+                        continue
+                    if proto.close_sent or proto.transport.is_closing():
+                        return
+                    items = list(queue)
+                    queue.clear()
+                    self._queued = 0
+                    proto.transport.writelines([b.wire for b in items])
+                else:
+                    batch = queue.popleft()
+                    self._queued -= batch.count
+                    for payload in batch.payloads:
+                        await self._send({"type": "websocket.send", "text": payload.decode()})
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the peer went away mid-write: the reader sees the disconnect
+            self.closed = True
+
+    async def flush(self, timeout: float = 1.0) -> None:
+        """Wait (briefly) until everything queued so far has been handed to the transport."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._queue and not self.closed and loop.time() < deadline:
+            await asyncio.sleep(0.005)
+
+    # ---- closing -------------------------------------------------------------------------------------
+    def abort(self, code: int, reason: str) -> None:
+        """Close now from a synchronous context: nothing queued or sent later goes out."""
+        if self.closed:
+            return
+        self._stop(reason)
+        task = asyncio.ensure_future(self._send_close(code, reason))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close after what is queued so far went out (waiting at most about a second)."""
+        if self.closed:
+            return
+        await self.flush()
+        if self.closed:
+            return
+        self._stop(reason)
+        await self._send_close(code, reason)
+
+    def _stop(self, reason: str) -> None:
+        self.closed = True
+        self.close_reason = reason
+        self._queue.clear()
+        self._queued = 0
+        self._wake.set()
+
+    async def _send_close(self, code: int, reason: str) -> None:
+        if code != 1000:
+            log.info("closing ws connection from %s: %d %s", self.addr, code, reason)
+        try:  # a peer that reads nothing never lets the close frame out: drop it after a while
+            await asyncio.wait_for(self._send({"type": "websocket.close", "code": code, "reason": reason[:120]}),
+                                   CLOSE_TIMEOUT)
+        except TimeoutError:
+            if self.proto is not None:
+                self.proto.transport.abort()
+        except Exception:  # already gone
+            pass
+
+    async def finish(self) -> None:
+        """Stop the writer and any trade tasks (the reader has ended)."""
+        self.closed = True
+        self._wake.set()
+        self._writer.cancel()
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(self._writer, *self.tasks, return_exceptions=True)

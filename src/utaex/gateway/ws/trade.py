@@ -1,0 +1,164 @@
+"""Trading over the private WebSocket: ``op: "trade"`` with topics ``place-order``, ``cancel-order``,
+``batch-place``, ``batch-cancel`` and ``batch-modify``.
+
+Invariants:
+- Same logic as REST: requests are decoded by the REST request structs and turned into commands by
+  the helpers of ``routes/trade.py``; per-item results come from the same functions, so a WS
+  ``batch-cancel`` answers item for item like ``POST /api/v3/trade/cancel-batch`` (plus Bitget's WS
+  ``code "0"``/``msg "Success"`` on successful items). Its items name only orderId/clientOid and
+  resolve among all of the user's pending orders (GUIDE §4).
+- Checked before anything else, as REST does: logged in, trade permission, and the per-UID rate
+  limit of the matching REST endpoint under the same key (``"{uid}:{REST path}"``), so REST and WS
+  calls share one budget. One request counts once, whatever its item count.
+- The answer is sent only after ``venue.execute`` returned, i.e. once the command is durable.
+- ``batch-modify``: the engine has no modify command; every item answers ``25002`` Unsupported operation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from ...core.errors import Reject
+from ...wire.requests import CancelBatchItem, CancelOrderRequest, PlaceOrderRequest
+from .. import params as P
+from ..errors import ApiError
+from ..routes.trade import (
+    cancel_results,
+    decode_array,
+    ids,
+    place_results,
+    to_cancel,
+    to_cancel_batch,
+    to_place,
+    to_place_batch,
+)
+from .codes import (
+    LOGIN_REQUIRED,
+    MESSAGES,
+    PARAM_ERROR,
+    RATE_LIMITED,
+    SYSTEM_ERROR,
+    UNSUPPORTED,
+    WsError,
+    error_event,
+)
+from .frames import encode
+
+if TYPE_CHECKING:
+    from ..app import App
+    from .conn import Connection
+
+log = logging.getLogger("utaex.ws")
+
+REST_PATH = {
+    "place-order": "/api/v3/trade/place-order",
+    "batch-place": "/api/v3/trade/place-batch",
+    "cancel-order": "/api/v3/trade/cancel-order",
+    "batch-cancel": "/api/v3/trade/cancel-batch",
+    "batch-modify": "/api/v3/trade/batch-modify-order",
+}
+WS_RENAMES = {"takeprofit": "takeProfit", "stoploss": "stopLoss"}
+OK = {"code": "0", "msg": "Success"}
+
+
+class TradeOps:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.venue = app.venue
+        self.handlers = {
+            "place-order": self.place_order,
+            "batch-place": self.batch_place,
+            "cancel-order": self.cancel_order,
+            "batch-cancel": self.batch_cancel,
+            "batch-modify": self.batch_modify,
+        }
+
+    async def handle(self, conn: Connection, msg: dict[str, Any]) -> None:
+        topic = msg.get("topic")
+        head: dict[str, Any] = {"id": msg.get("id", "")}
+        if msg.get("category") is not None:
+            head["category"] = msg["category"]
+        head["topic"] = topic
+        try:
+            handler = self.handlers.get(topic) if isinstance(topic, str) else None
+            if handler is None:
+                raise WsError("30001", f"topic:{topic} doesn't exist")
+            api = conn.api
+            if api is None:
+                raise WsError(LOGIN_REQUIRED)
+            if api.read_only:
+                raise ApiError("40014", "Incorrect permissions, need trade (read & write) permission")
+            path = REST_PATH[topic]
+            route = self.app.routes.get(("POST", path))
+            limiter = self.app.limiter
+            if limiter.enabled and not limiter.allow(f"{api.uid}:{path}", route.limit if route else 5,
+                                                     time.monotonic()):
+                raise WsError(RATE_LIMITED)
+            args = msg.get("args")
+            if not isinstance(args, list) or not all(isinstance(a, dict) for a in args):
+                raise WsError(PARAM_ERROR, "Param error: args must be a list of objects")
+            out = await handler(api.uid, msg.get("category"), args)
+            conn.send_doc({"event": "trade", **head, "args": out, **OK, "ts": str(int(time.time() * 1000))})
+        except (WsError, ApiError) as err:
+            conn.send_doc(error_event(err.code, err.msg, **head, ts=str(int(time.time() * 1000))))
+        except Exception:  # a bug: answer and log instead of leaving the request unanswered
+            log.exception("ws trade %s failed", topic)
+            conn.send_doc(error_event(SYSTEM_ERROR, MESSAGES[SYSTEM_ERROR], **head, ts=str(int(time.time() * 1000))))
+
+    @staticmethod
+    def _one(args: list[dict[str, Any]]) -> dict[str, Any]:
+        if len(args) != 1:
+            raise ApiError("40017", "Parameter verification failed args must hold exactly one order")
+        return args[0]
+
+    @staticmethod
+    def _place_items(category: Any, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if category is not None and not isinstance(category, str):
+            raise ApiError("40017", "Parameter verification failed category")
+        out = []
+        for a in args:
+            item = {WS_RENAMES.get(k, k): v for k, v in a.items()}
+            if category is not None:
+                item["category"] = category
+            out.append(item)
+        return out
+
+    async def place_order(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
+        item = self._place_items(category, [self._one(args)])[0]
+        body = P.decode_body(encode(item), PlaceOrderRequest)
+        cmd = to_place(uid, self.venue.now_ms(), body)
+        result = await self.venue.execute(cmd)
+        if isinstance(result, Reject):
+            raise ApiError(result.code, result.msg)
+        return [{"symbol": result.symbol, **ids(result), "cTime": str(result.created)}]
+
+    async def batch_place(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
+        items = decode_array(encode(self._place_items(category, args)), PlaceOrderRequest, "orderList")
+        cmd = to_place_batch(uid, self.venue.now_ms(), items)
+        results = place_results(cmd.orders, await self.venue.execute(cmd))
+        return [{**OK, "symbol": o.symbol, **r} if "code" not in r else {"symbol": o.symbol, **r}
+                for o, r in zip(cmd.orders, results, strict=True)]
+
+    async def cancel_order(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
+        item = dict(self._one(args))
+        if category is not None:
+            item.setdefault("category", category)
+        body = P.decode_body(encode(item), CancelOrderRequest)
+        result = await self.venue.execute(to_cancel(uid, self.venue.now_ms(), body))
+        if isinstance(result, Reject):
+            raise ApiError(result.code, result.msg)
+        return [ids(result)]
+
+    async def batch_cancel(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
+        items: list[CancelBatchItem] = decode_array(encode(args), CancelBatchItem, "orderIdList")
+        cmd = to_cancel_batch(uid, self.venue.now_ms(), items, self.venue.instruments, scoped=False)
+        return [r if "code" in r else {**OK, **r} for r in cancel_results(items, await self.venue.execute(cmd))]
+
+    async def batch_modify(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
+        if not args:
+            raise ApiError("40017", "Parameter verification failed orderList must not be empty")
+        return [{"code": UNSUPPORTED, "msg": "Unsupported operation: utaex cannot modify orders",
+                 "orderId": str(a.get("orderId") or ""), "clientOid": str(a.get("clientOid") or "")}
+                for a in args]
