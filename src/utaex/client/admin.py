@@ -10,6 +10,7 @@ import httpx
 from ..wire import responses as R
 from . import endpoints as E
 from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish
+from .sync import SyncTransport
 
 T = TypeVar("T")
 
@@ -25,27 +26,13 @@ class _AdminBase(BaseClient):
         return {"Authorization": f"Bearer {self._token}"}
 
 
-class AdminClient(_AdminBase):
+class AdminClient(SyncTransport, _AdminBase):
     """Sync admin client: ``AdminClient(token, base_url=...)``; failures raise ``BitgetError``."""
 
     def __init__(self, token: str, *, base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(token, base_url=base_url)
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> AdminClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def call(self, call: Call[T]) -> T:
-        method, url, headers, content = self.prepare(call)
-        resp = self.http.request(method, url, headers=headers, content=content)
-        return finish(call, resp.status_code, resp.content)
+        self._open(self.base_url, timeout, transport)
 
     def create_user(self, balances: Mapping[str, Number] | None = None, read_only: bool = False) -> R.ApiKeyInfo:
         """A new user funded with ``balances`` (coin -> amount) and its first API key."""

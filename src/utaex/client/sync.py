@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar, Unpack
+from typing import Any, Self, TypeVar, Unpack
 
 import httpx
 
@@ -15,7 +15,30 @@ from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, unwrap
 T = TypeVar("T")
 
 
-class Client(BaseClient):
+class SyncTransport:
+    """The httpx side shared by the sync clients (``Client``, ``AdminClient``)."""
+
+    http: httpx.Client
+
+    def _open(self, base_url: str, timeout: float, transport: httpx.BaseTransport | None) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def call(self, call: Call[T]) -> T:
+        method, url, headers, content = self.prepare(call)  # type: ignore[attr-defined]
+        resp = self.http.request(method, url, headers=headers, content=content)
+        return finish(call, resp.status_code, resp.content)
+
+
+class Client(SyncTransport, BaseClient):
     """Bitget UTA v3 REST client for utaex or the real Bitget (``base_url="https://api.bitget.com"``).
 
     Give ``api_key``, ``secret`` and ``passphrase`` for the signed endpoints; the public ones need none.
@@ -26,21 +49,7 @@ class Client(BaseClient):
                  base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         super().__init__(api_key, secret, passphrase, base_url=base_url)
-        self.http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
-
-    def close(self) -> None:
-        self.http.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def call(self, call: Call[T]) -> T:
-        method, url, headers, content = self.prepare(call)
-        resp = self.http.request(method, url, headers=headers, content=content)
-        return finish(call, resp.status_code, resp.content)
+        self._open(self.base_url, timeout, transport)
 
     # -- raw access (any path; plain JSON data) ----------------------------------------------------------------
 
