@@ -47,6 +47,7 @@ log = logging.getLogger("utaex.venue")
 
 ENDED = (E.FILLED, E.CANCELLED)
 HISTORY_BACKLOG = 500_000  # rows the history writer may defer while the venue is busy
+RETENTION_MS = 91 * 86_400_000  # history kept: the 90-day access window plus a day
 GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md, "Latency")
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
@@ -83,6 +84,7 @@ class Venue:
         self._decoder = msgspec.msgpack.Decoder(AnyCommand)
         self._snapshotting: asyncio.Task[None] | None = None
         self._gate: asyncio.Event | None = None
+        self._retention: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self.countdowns: dict[int, asyncio.TimerHandle] = {}
         self.recovered_commands = 0
@@ -116,12 +118,27 @@ class Venue:
     def start(self) -> None:
         assert self.committer is not None
         self.committer.start()
+        self._retention = asyncio.ensure_future(self._retain())
+
+    async def _retain(self) -> None:
+        """Hourly, drop ended orders and fills older than the 90-day access window (plus a day)."""
+        while True:
+            cutoff = self.now_ms() - RETENTION_MS
+            try:
+                removed = await asyncio.to_thread(self.store.prune, cutoff)
+                if removed:
+                    log.info("history retention removed %d rows", removed)
+            except Exception:  # pragma: no cover - logged, retried next hour
+                log.exception("history retention failed")
+            await asyncio.sleep(3600)
 
     async def close(self) -> None:
         """Drain in-flight commands, write a snapshot, stop."""
         for handle in self.countdowns.values():
             handle.cancel()
         self.countdowns.clear()
+        if self._retention is not None:
+            self._retention.cancel()
         if self._snapshotting is not None:
             await self._snapshotting
         if self.committer is not None:
