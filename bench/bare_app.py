@@ -50,4 +50,4 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), loop="uvloop", http="httptools",
-                access_log=False, log_level="warning", lifespan="on")
+                access_log=False, log_level="warning", lifespan="on", proxy_headers=False, server_header=False)

@@ -111,7 +111,7 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     except ImportError:  # pragma: no cover - non-POSIX platforms
         kwargs["loop"] = "asyncio"
     cfg = uvicorn.Config(app, host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
-                         timeout_graceful_shutdown=10, **kwargs)
+                         timeout_graceful_shutdown=10, proxy_headers=False, server_header=False, **kwargs)
     server = _Server(cfg)
     server.run()
     if not server.started:
