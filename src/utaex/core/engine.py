@@ -46,6 +46,7 @@ from .positions import Position
 ID_EPOCH_MS = 1_288_834_974_657
 FIRST_UID = 1_000_000_001
 NOT_FOUND = X.reject(X.ORDER_NOT_FOUND)
+MARGIN, FUTURES, CANCELLED, NORMAL_CANCEL = E.MARGIN, E.FUTURES, E.CANCELLED, E.NORMAL_CANCEL
 
 
 class State(msgspec.Struct):
@@ -81,7 +82,7 @@ class Engine:
         self.keys: dict[str, ApiKey] = {}
         self.orders: dict[int, Order] = {}
         self.user_orders: dict[int, dict[int, Order]] = {}
-        self.client_oids: dict[tuple[int, str], Order] = {}
+        self.client_oids: dict[int, dict[str, Order]] = {}  # uid -> clientOid -> pending order
         self.positions: dict[tuple[int, str, str, str], Position] = {}
         self.books: dict[tuple[str, str], Book] = {}
         for inst in self.instruments.by_key.values():
@@ -122,16 +123,22 @@ class Engine:
             for uid, cat, sym in sorted(self._positions_touched):
                 events.append(PositionEvent(uid, cat, sym))
             self._positions_touched.clear()
-        touched = self._books_touched
-        if touched:
-            for cat, sym in (touched if len(touched) == 1 else sorted(touched)):
-                events.append(BookEvent(cat, sym))
-            touched.clear()
+        books = self._books_touched
+        if books:
+            if len(books) == 1:
+                events.append(BookEvent(*books.pop()))
+            else:
+                for cat, sym in sorted(books):
+                    events.append(BookEvent(cat, sym))
+                books.clear()
         touched = self.touched
         if touched:
-            for uid in (touched if len(touched) == 1 else sorted(touched)):
-                events.append(AccountEvent(uid))
-            touched.clear()
+            if len(touched) == 1:
+                events.append(AccountEvent(touched.pop()))
+            else:
+                for uid in sorted(touched):
+                    events.append(AccountEvent(uid))
+                touched.clear()
         return result, events
 
     # ---- helpers used by trading ------------------------------------------------------------------
@@ -165,10 +172,11 @@ class Engine:
         return pos
 
     def register(self, order: Order, acct: Account) -> None:
-        self.orders[order.order_id] = order
-        self.user_orders[order.uid][order.order_id] = order
-        self.client_oids[(order.uid, order.client_oid)] = order
-        if order.category in E.FUTURES:
+        oid, uid = order.order_id, order.uid
+        self.orders[oid] = order
+        self.user_orders[uid][oid] = order
+        self.client_oids[uid][order.client_oid] = order
+        if order.category in FUTURES:
             acct.open_futures += 1
             if order.closing:
                 pos = self.positions[(order.uid, order.category, order.symbol, order.pos_side)]
@@ -185,7 +193,7 @@ class Engine:
             asset = acct.assets[order.frozen_coin]
             asset.frozen -= order.frozen
             order.frozen = 0
-            if category == E.MARGIN:
+            if category == MARGIN:
                 auto_repay(asset)
         if order.in_book:
             book = self.book_of[(category, order.symbol)]
@@ -195,8 +203,8 @@ class Engine:
         oid = order.order_id
         del self.orders[oid]
         del self.user_orders[uid][oid]
-        del self.client_oids[(uid, order.client_oid)]
-        if category in E.FUTURES:
+        del self.client_oids[uid][order.client_oid]
+        if category in FUTURES:
             acct.open_futures -= 1
             if order.closing and order.qty > order.filled:
                 pos = self.positions[(uid, category, order.symbol, order.pos_side)]
@@ -234,7 +242,7 @@ class Engine:
                 return None
             order = self.orders.get(int(order_id))
         elif client_oid:
-            order = self.client_oids.get((uid, client_oid))
+            order = self.client_oids[uid].get(client_oid) if uid in self.client_oids else None
         else:
             return None
         if order is None or order.uid != uid:
@@ -244,7 +252,16 @@ class Engine:
         return order
 
     def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
-        if not cmd.order_id and not cmd.client_oid:
+        order_id = cmd.order_id
+        if order_id:  # the common case, as in _cancel_item
+            order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
+                     and len(order_id) <= 20 else None)
+            if (order is None or order.uid != cmd.uid or (cmd.category and order.category != cmd.category)
+                    or (cmd.symbol and order.symbol != cmd.symbol)):
+                return NOT_FOUND
+            self.end_order(order, CANCELLED, NORMAL_CANCEL)
+            return order
+        if not cmd.client_oid:
             return X.reject(X.PARAM_MISSING, "orderId")
         return self._cancel_item(cmd.uid, cmd)
 
@@ -259,13 +276,13 @@ class Engine:
             order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
                      and len(order_id) <= 20 else None)
         elif item.client_oid:
-            order = self.client_oids.get((uid, item.client_oid))
+            order = self.client_oids[uid].get(item.client_oid) if uid in self.client_oids else None
         else:
             return X.reject(X.PARAM_ERROR, "orderId or clientOid")
         if (order is None or order.uid != uid or (item.category and order.category != item.category)
                 or (item.symbol and order.symbol != item.symbol)):
             return NOT_FOUND
-        self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
+        self.end_order(order, CANCELLED, NORMAL_CANCEL)
         return order
 
     def _cancel_all(self, cmd: CancelAll) -> list[Order]:
@@ -287,6 +304,7 @@ class Engine:
         self.next_uid = max(self.next_uid, uid + 1)
         acct = self.accounts[uid] = Account(uid)
         self.user_orders[uid] = {}
+        self.client_oids[uid] = {}
         self.keys[cmd.api_key] = ApiKey(cmd.api_key, uid, cmd.secret, cmd.passphrase, cmd.read_only,
                                         cmd.rsa_public_key)
         return acct
@@ -378,11 +396,12 @@ class Engine:
         for acct in st.accounts:
             eng.accounts[acct.uid] = acct
             eng.user_orders[acct.uid] = {}
+            eng.client_oids[acct.uid] = {}
         eng.keys = {k.api_key: k for k in st.keys}
         for order in st.orders:
             eng.orders[order.order_id] = order
             eng.user_orders.setdefault(order.uid, {})[order.order_id] = order
-            eng.client_oids[(order.uid, order.client_oid)] = order
+            eng.client_oids.setdefault(order.uid, {})[order.client_oid] = order
             if order.in_book:
                 eng.books[eng.instruments.by_key[(order.category, order.symbol)].book_key].add(order)
         eng.positions = {(p.uid, p.category, p.symbol, p.pos_side): p for p in st.positions}

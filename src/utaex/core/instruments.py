@@ -47,6 +47,7 @@ class Instrument:
         "category",
         "is_futures",
         "kind",
+        "lot_cache",
         "lot_dp",
         "lot_num",
         "lot_units",
@@ -56,6 +57,7 @@ class Instrument:
         "max_lots",
         "min_lots",
         "min_notional_units",
+        "price_cache",
         "price_dp",
         "qty_dp",
         "quote",
@@ -103,6 +105,10 @@ class Instrument:
         self.taker_e8, _ = parse_fixed(spec.takerFeeRate, 8)
         self.max_leverage = spec.maxLeverage
         self.margin_leverage = spec.maxCrossedLeverage
+        # memo of valid inputs (pure functions of this instrument): price string -> ticks (> 0, on the
+        # tick grid); limit quantity string -> lots (on the lot grid, within min/max). Bounded.
+        self.price_cache: dict[str, int] = {}
+        self.lot_cache: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"Instrument({self.category} {self.symbol})"

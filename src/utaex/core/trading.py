@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from . import enums as E
 from . import errors as X
+from .book import Book
 from .commands import PlaceOrder
 from .events import FillEvent, OrderEvent
 from .instruments import Instrument
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 CLIENT_OID_RE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,32}$")
 E8 = 10**8
+BUY, SELL, LIMIT, MARKET, GTC, POST_ONLY, MARGIN = E.BUY, E.SELL, E.LIMIT, E.MARKET, E.GTC, E.POST_ONLY, E.MARGIN
 
 Plan = tuple[list[tuple[Order, int, int]], list[Order], bool, int]
 
@@ -53,89 +55,133 @@ def _param(name: str) -> X.Reject:
     return X.reject(X.PARAM_ERROR, name)
 
 
-def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> Order | X.Reject:
-    """Check a placement against the instrument rules; build the (not yet registered) order."""
-    category = cmd.category
-    if category not in E.CATEGORIES:
-        return _param("category")
-    inst = eng.instruments.get(category, cmd.symbol)
-    if inst is None:
-        return X.reject(X.SYMBOL_NOT_FOUND, cmd.symbol)
-    side, otype = cmd.side, cmd.order_type
-    if side not in (E.BUY, E.SELL):
+# (side, orderType, timeInForce as sent, stpMode) -> the effective timeInForce (market: IOC unless FOK)
+SHAPES: dict[tuple[str, str, str, str], str] = {
+    (side, otype, tif, stp): (E.IOC if otype == E.MARKET and tif in ("", E.GTC, E.POST_ONLY) else tif or E.GTC)
+    for side in (E.BUY, E.SELL) for otype in (E.LIMIT, E.MARKET) for tif in (*E.TIME_IN_FORCE, "")
+    for stp in E.STP_MODES
+}
+MEMO_MAX = 1 << 14
+
+
+def _shape_error(cmd: PlaceOrder) -> X.Reject:
+    if cmd.side not in (E.BUY, E.SELL):
         return _param("side")
-    if otype not in (E.LIMIT, E.MARKET):
+    if cmd.order_type not in (E.LIMIT, E.MARKET):
         return _param("orderType")
-    tif = cmd.tif or E.GTC
-    if tif not in E.TIME_IN_FORCE:
+    if (cmd.tif or E.GTC) not in E.TIME_IN_FORCE:
         return _param("timeInForce")
-    if otype == E.MARKET:
-        tif = E.IOC if tif in (E.GTC, E.POST_ONLY) else tif
-    if cmd.stp_mode not in E.STP_MODES:
-        return _param("stpMode")
+    return _param("stpMode")
+
+
+def _price_ticks(inst: Instrument, text: str) -> int | X.Reject:
+    """A limit price string as ticks (> 0, on the tick grid), memoised per instrument."""
+    if not text:
+        return X.reject(X.PARAM_MISSING, "price")
+    try:
+        raw, exact = parse_fixed(text, inst.tick_dp)
+    except NumberError:
+        return _param("price")
+    if not exact or raw % inst.tick_num:
+        return X.reject(X.PRICE_MULTIPLE, inst.spec.tick)
+    ticks = raw // inst.tick_num
+    if ticks <= 0:
+        return _param("price")
+    memo = inst.price_cache
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[text] = ticks
+    return ticks
+
+
+def _qty_lots(inst: Instrument, text: str, symbol: str) -> int | X.Reject:
+    """A quantity string as lots (on the lot grid, within the instrument's min/max), memoised."""
+    try:
+        raw, exact = parse_fixed(text, inst.lot_dp)
+    except NumberError:
+        return _param("qty")
+    if not exact or raw % inst.lot_num:
+        return X.reject(X.QTY_PRECISION)
+    lots = raw // inst.lot_num
+    if lots < inst.min_lots:
+        return X.reject(X.QTY_TOO_SMALL, symbol, inst.spec.minOrderQty)
+    if lots > inst.max_lots:
+        return X.reject(X.QTY_TOO_LARGE, symbol, inst.spec.maxOrderQty)
+    memo = inst.lot_cache
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[text] = lots
+    return lots
+
+
+def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> tuple[Order, Instrument] | X.Reject:
+    """Check a placement against the instrument rules; build the (not yet registered) order."""
+    category, symbol = cmd.category, cmd.symbol
+    inst = eng.instruments.by_key.get((category, symbol))
+    if inst is None:
+        return _param("category") if category not in E.CATEGORIES else X.reject(X.SYMBOL_NOT_FOUND, symbol)
+    side, otype = cmd.side, cmd.order_type
+    tif = SHAPES.get((side, otype, cmd.tif, cmd.stp_mode))
+    if tif is None:
+        return _shape_error(cmd)
     coid = cmd.client_oid
     if coid:
         if not CLIENT_OID_RE.match(coid):
             return _param("clientOid")
-        if (cmd.uid, coid) in eng.client_oids:
+        if coid in eng.client_oids[cmd.uid]:
             return X.reject(X.DUPLICATE_CLIENT_OID)
     price = 0
-    if otype == E.LIMIT:
-        if not cmd.price:
-            return X.reject(X.PARAM_MISSING, "price")
+    if otype == LIMIT:
+        price = inst.price_cache.get(cmd.price, 0)
+        if not price:
+            ticks = _price_ticks(inst, cmd.price)
+            if type(ticks) is not int:
+                return ticks
+            price = ticks
+    amount = 0
+    if otype == MARKET and side == BUY and not inst.is_futures:
+        lots = 0
         try:
-            raw, exact = parse_fixed(cmd.price, inst.tick_dp)
-        except NumberError:
-            return _param("price")
-        if not exact or raw % inst.tick_num:
-            return X.reject(X.PRICE_MULTIPLE, inst.spec.tick)
-        price = raw // inst.tick_num
-        if price <= 0:
-            return _param("price")
-    amount = lots = 0
-    try:
-        if otype == E.MARKET and side == E.BUY and not inst.is_futures:
             raw, exact = parse_fixed(cmd.qty, inst.quote_dp)
-            if not exact:
-                return X.reject(X.QTY_PRECISION)
-            amount = raw * 10 ** (DP - inst.quote_dp)
-            if amount < inst.min_notional_units or amount <= 0:
-                return X.reject(X.MIN_AMOUNT)
-        else:
-            raw, exact = parse_fixed(cmd.qty, inst.lot_dp)
-            if not exact or raw % inst.lot_num:
-                return X.reject(X.QTY_PRECISION)
-            lots = raw // inst.lot_num
-            if lots < inst.min_lots:
-                return X.reject(X.QTY_TOO_SMALL, cmd.symbol, inst.spec.minOrderQty)
-            if lots > inst.max_lots:
-                return X.reject(X.QTY_TOO_LARGE, cmd.symbol, inst.spec.maxOrderQty)
-            if price and lots * price * inst.value_per_tick_lot < inst.min_notional_units:
-                return X.reject(X.MIN_AMOUNT)
-    except NumberError:
-        return _param("qty")
+        except NumberError:
+            return _param("qty")
+        if not exact:
+            return X.reject(X.QTY_PRECISION)
+        amount = raw * 10 ** (DP - inst.quote_dp)
+        if amount < inst.min_notional_units or amount <= 0:
+            return X.reject(X.MIN_AMOUNT)
+    else:
+        lots = inst.lot_cache.get(cmd.qty, 0)
+        if not lots:
+            checked = _qty_lots(inst, cmd.qty, symbol)
+            if type(checked) is not int:
+                return checked
+            lots = checked
+        if price and lots * price * inst.value_per_tick_lot < inst.min_notional_units:
+            return X.reject(X.MIN_AMOUNT)
+    now = eng.now
     order = Order(
-        order_id=0, client_oid=coid, uid=cmd.uid, category=category, symbol=cmd.symbol, side=side,
+        order_id=0, client_oid=coid, uid=cmd.uid, category=category, symbol=symbol, side=side,
         order_type=otype, tif=tif, price=price, qty=lots, amount=amount, stp=cmd.stp_mode,
-        created=eng.now, updated=eng.now,
+        created=now, updated=now,
     )
-    rests = otype == E.LIMIT and tif in (E.GTC, E.POST_ONLY)
+    rests = otype == LIMIT and tif in (GTC, POST_ONLY)
     if inst.is_futures:
         order.hold_mode = acct.hold_mode
-        order.leverage = acct.leverage.get(f"{category}:{cmd.symbol}", 10)
+        order.leverage = acct.leverage.get(f"{category}:{symbol}", 10)
         if acct.hold_mode == E.HEDGE:
             if cmd.pos_side not in (E.LONG, E.SHORT):
                 return _param("posSide")
             order.pos_side = cmd.pos_side
-            order.closing = (side == E.BUY) == (cmd.pos_side == E.SHORT)
+            order.closing = (side == BUY) == (cmd.pos_side == E.SHORT)
             order.reduce_only = order.closing
         else:
             order.pos_side = cmd.pos_side if cmd.pos_side in (E.LONG, E.SHORT) else ""
             if cmd.reduce_only:
                 order.closing = order.reduce_only = True
-                order.pos_side = E.SHORT if side == E.BUY else E.LONG
+                order.pos_side = E.SHORT if side == BUY else E.LONG
         if order.closing:
-            pos = eng.positions.get((cmd.uid, category, cmd.symbol, order.pos_side))
+            pos = eng.positions.get((cmd.uid, category, symbol, order.pos_side))
             if pos is None or pos.qty == 0:
                 return X.reject(X.NO_POSITION)
             if lots > pos.qty - pos.pending_close:
@@ -144,7 +190,7 @@ def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> Order | X.Reject:
             return X.reject(X.TOO_MANY_ORDERS, eng.max_open_futures)
     elif rests and acct.open_spot >= eng.max_open_spot:
         return X.reject(X.TOO_MANY_ORDERS, eng.max_open_spot)
-    return order
+    return order, inst
 
 
 def plan(eng: Engine, inst: Instrument, order: Order) -> Plan:
@@ -244,19 +290,22 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
     if acct is None:
         return X.reject(X.USER_NOT_FOUND)
     checked = validate(eng, cmd, acct)
-    if isinstance(checked, X.Reject):
+    if type(checked) is not tuple:
         return checked
-    order = checked
-    inst = eng.instruments.by_key[(order.category, order.symbol)]
+    order, inst = checked
     book = eng.books[inst.book_key]
-    is_buy = order.side == E.BUY
-    rests = order.order_type == E.LIMIT and order.tif in (E.GTC, E.POST_ONLY)
+    is_buy = order.side == BUY
+    tif = order.tif
+    rests = order.order_type == LIMIT and tif in (GTC, POST_ONLY)
+    best = book.best_ask() if is_buy else book.best_bid()
+    if rests and order.category != MARGIN and (best is None or (best > order.price if is_buy
+                                                                 else best < order.price)):
+        return _rest(eng, inst, book, acct, order)
     end_reason = ""
     fills: list[tuple[Order, int, int]] = []
     stp_makers: list[Order] = []
     stopped = False
     spent = 0
-    best = book.best_ask() if is_buy else book.best_bid()
     crosses = best is not None and (order.price == 0 or (best <= order.price if is_buy else best >= order.price))
     if crosses:
         if order.tif == E.POST_ONLY:
@@ -281,12 +330,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
         asset.debt += short
         asset.balance += short
     # accepted: from here on the state changes
-    order.order_id = oid = eng.new_id()
-    if not order.client_oid:  # the next id, as the real venue often answers (orderId + 1)
-        order.client_oid = str(oid + 1)
-        eng.last_id = oid + 1
-        while (order.uid, order.client_oid) in eng.client_oids:  # a user chose that very string
-            order.client_oid = str(eng.new_id())
+    assign_ids(eng, order)
     order.per_lot = per_lot
     order.frozen_coin = coin
     eng.register(order, acct)
@@ -324,6 +368,46 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
     if order.category == E.MARGIN:
         for c in (inst.base, inst.quote):
             auto_repay(acct.asset(c))
+    eng.touched.add(order.uid)
+    return order
+
+
+def assign_ids(eng: Engine, order: Order) -> None:
+    """Give an accepted order its id, and a clientOid when the user sent none."""
+    order.order_id = oid = eng.new_id()
+    if not order.client_oid:  # the next id, as the real venue often answers (orderId + 1)
+        order.client_oid = str(oid + 1)
+        eng.last_id = oid + 1
+        while order.client_oid in eng.client_oids[order.uid]:  # a user chose that very string
+            order.client_oid = str(eng.new_id())
+
+
+def _rest(eng: Engine, inst: Instrument, book: Book, acct: Account, order: Order) -> Order | X.Reject:
+    """The common case, kept short: a SPOT or futures limit order that does not cross goes straight to
+    the book. Same outcome as the general path of ``place`` for such an order (no fill, no borrowing)."""
+    if inst.is_futures:
+        coin, need, per_lot = funds_needed(eng, inst, order, [], 0, True)
+    elif order.side == BUY:
+        coin, per_lot = inst.quote, order.price * inst.value_per_tick_lot
+        need = order.qty * per_lot
+    else:
+        coin, per_lot = inst.base, inst.lot_units
+        need = order.qty * per_lot
+    asset = acct.assets.get(coin)
+    if need > (asset.balance - asset.frozen - asset.margin if asset is not None else 0):
+        return X.reject(X.INSUFFICIENT_MARGIN if inst.is_futures else X.INSUFFICIENT_BALANCE)
+    assign_ids(eng, order)
+    order.per_lot = per_lot
+    order.frozen_coin = coin
+    eng.register(order, acct)
+    order.frozen = need
+    if asset is None:
+        asset = acct.asset(coin)
+    asset.frozen += need
+    order.in_book = True
+    book.add(order)
+    eng.touch_book(inst)
+    eng.events.append(OrderEvent(order))
     eng.touched.add(order.uid)
     return order
 
