@@ -17,16 +17,25 @@ if TYPE_CHECKING:
 
 def check(eng: Engine) -> list[str]:
     problems: list[str] = []
+    pending = eng.orders
+    for uid, mine in eng.user_orders.items():
+        for oid, order in mine.items():
+            if order.uid != uid or order.order_id != oid:
+                problems.append(f"order {oid} filed under user {uid}")
+            if eng.client_oids.get(uid, {}).get(order.client_oid) is not order:
+                problems.append(f"order {oid} missing from the clientOid index")
+    if sum(len(c) for c in eng.client_oids.values()) != len(pending):
+        problems.append("clientOid index holds ended orders")
     for key, book in eng.books.items():
         if book.is_crossed():
             problems.append(f"book {key} crossed")
         for levels in (book.bids, book.asks):
             for price, level in levels.items():
                 for order in level.values():
-                    if order.price != price or eng.orders.get(order.order_id) is not order:
+                    if order.price != price or pending.get(order.order_id) is not order:
                         problems.append(f"book {key} holds stray order {order.order_id}")
     frozen: dict[tuple[int, str], int] = {}
-    for order in eng.orders.values():
+    for order in pending.values():
         if order.frozen != (order.qty - order.filled) * order.per_lot and order.in_book:
             problems.append(f"order {order.order_id} holds {order.frozen}")
         k = (order.uid, order.frozen_coin)

@@ -25,7 +25,6 @@ from .book import Book
 from .commands import (
     CancelAll,
     CancelBatch,
-    CancelItem,
     CancelOrder,
     Command,
     CreateApiKey,
@@ -80,7 +79,8 @@ class Engine:
         self.next_uid = FIRST_UID
         self.accounts: dict[int, Account] = {}
         self.keys: dict[str, ApiKey] = {}
-        self.orders: dict[int, Order] = {}
+        # pending orders, per user: every lookup by id or clientOid goes through the caller's own maps,
+        # so another user's order is simply not there
         self.user_orders: dict[int, dict[int, Order]] = {}
         self.client_oids: dict[int, dict[str, Order]] = {}  # uid -> clientOid -> pending order
         self.positions: dict[tuple[int, str, str, str], Position] = {}
@@ -141,6 +141,14 @@ class Engine:
                 touched.clear()
         return result, events
 
+    @property
+    def orders(self) -> dict[int, Order]:
+        """Every pending order by id (a new dict: for audits, tests and snapshots, not the hot path)."""
+        return {oid: o for mine in self.user_orders.values() for oid, o in mine.items()}
+
+    def open_order_count(self) -> int:
+        return sum(len(mine) for mine in self.user_orders.values())
+
     # ---- helpers used by trading ------------------------------------------------------------------
     def new_id(self) -> int:
         candidate = ((self.now - ID_EPOCH_MS) << 22) | ((self.seed & 0x3FF) << 12)
@@ -173,7 +181,6 @@ class Engine:
 
     def register(self, order: Order, acct: Account) -> None:
         oid, uid = order.order_id, order.uid
-        self.orders[oid] = order
         self.user_orders[uid][oid] = order
         self.client_oids[uid][order.client_oid] = order
         if order.category in FUTURES:
@@ -200,9 +207,7 @@ class Engine:
             book.remove(order)
             order.in_book = False
             self._books_touched.add(book.key)
-        oid = order.order_id
-        del self.orders[oid]
-        del self.user_orders[uid][oid]
+        del self.user_orders[uid][order.order_id]
         del self.client_oids[uid][order.client_oid]
         if category in FUTURES:
             acct.open_futures -= 1
@@ -240,12 +245,12 @@ class Engine:
         if order_id:
             if not order_id.isascii() or not order_id.isdigit() or len(order_id) > 20:
                 return None
-            order = self.orders.get(int(order_id))
+            order = self.user_orders[uid].get(int(order_id)) if uid in self.user_orders else None
         elif client_oid:
             order = self.client_oids[uid].get(client_oid) if uid in self.client_oids else None
         else:
             return None
-        if order is None or order.uid != uid:
+        if order is None:
             return None
         if (category and order.category != category) or (symbol and order.symbol != symbol):
             return None
@@ -254,9 +259,10 @@ class Engine:
     def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
         order_id = cmd.order_id
         if order_id:  # the common case, as in _cancel_item
-            order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
+            mine = self.user_orders.get(cmd.uid)
+            order = (mine.get(int(order_id)) if mine is not None and order_id.isdigit() and order_id.isascii()
                      and len(order_id) <= 20 else None)
-            if (order is None or order.uid != cmd.uid or (cmd.category and order.category != cmd.category)
+            if (order is None or (cmd.category and order.category != cmd.category)
                     or (cmd.symbol and order.symbol != cmd.symbol)):
                 return NOT_FOUND
             self.end_order(order, CANCELLED, NORMAL_CANCEL)
@@ -266,21 +272,35 @@ class Engine:
         return self._cancel_item(cmd.uid, cmd)
 
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
+        """GUIDE §4: every item in request order, in this one step; orderId wins over clientOid."""
         uid = cmd.uid
-        cancel_item = self._cancel_item
-        return [cancel_item(uid, item) for item in cmd.items]
+        mine = self.user_orders.get(uid) or {}
+        by_coid = self.client_oids.get(uid) or {}
+        end_order = self.end_order
+        out: list[Order | X.Reject] = []
+        append = out.append
+        for item in cmd.items:
+            order_id = item.order_id
+            if order_id:
+                order = (mine.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
+                         and len(order_id) <= 20 else None)
+            elif item.client_oid:
+                order = by_coid.get(item.client_oid)
+            else:
+                append(X.reject(X.PARAM_ERROR, "orderId or clientOid"))
+                continue
+            if (order is None or (item.category and order.category != item.category)
+                    or (item.symbol and order.symbol != item.symbol)):
+                append(NOT_FOUND)
+                continue
+            end_order(order, CANCELLED, NORMAL_CANCEL)
+            append(order)
+        return out
 
-    def _cancel_item(self, uid: int, item: CancelItem | CancelOrder) -> Order | X.Reject:
-        order_id = item.order_id
-        if order_id:
-            order = (self.orders.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
-                     and len(order_id) <= 20 else None)
-        elif item.client_oid:
-            order = self.client_oids[uid].get(item.client_oid) if uid in self.client_oids else None
-        else:
-            return X.reject(X.PARAM_ERROR, "orderId or clientOid")
-        if (order is None or order.uid != uid or (item.category and order.category != item.category)
-                or (item.symbol and order.symbol != item.symbol)):
+    def _cancel_item(self, uid: int, item: CancelOrder) -> Order | X.Reject:
+        """A single cancel named by clientOid (the orderId case is inlined in ``_cancel_order``)."""
+        order = self.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
+        if order is None:
             return NOT_FOUND
         self.end_order(order, CANCELLED, NORMAL_CANCEL)
         return order
@@ -375,7 +395,8 @@ class Engine:
         return State(
             now=self.now, last_id=self.last_id, last_exec=self.last_exec, next_uid=self.next_uid,
             seed=self.seed, accounts=accounts, keys=[self.keys[k] for k in sorted(self.keys)],
-            orders=[self.orders[i] for i in sorted(self.orders)],
+            orders=sorted((o for mine in self.user_orders.values() for o in mine.values()),
+                          key=lambda o: o.order_id),
             positions=[self.positions[k] for k in sorted(self.positions)],
             deposits=dict(sorted(self.deposits.items())), fees=dict(sorted(self.fees.items())),
             inverse_pnl=dict(sorted(self.inverse_pnl.items())),
@@ -399,7 +420,6 @@ class Engine:
             eng.client_oids[acct.uid] = {}
         eng.keys = {k.api_key: k for k in st.keys}
         for order in st.orders:
-            eng.orders[order.order_id] = order
             eng.user_orders.setdefault(order.uid, {})[order.order_id] = order
             eng.client_oids.setdefault(order.uid, {})[order.client_oid] = order
             if order.in_book:

@@ -48,6 +48,8 @@ log = logging.getLogger("utaex.venue")
 ENDED = (E.FILLED, E.CANCELLED)
 HISTORY_BACKLOG = 500_000  # rows the history writer may defer while the venue is busy
 RETENTION_MS = 91 * 86_400_000  # history kept: the 90-day access window plus a day
+HISTORY_DEFER_MAX = 20_000  # applied commands whose history rows may wait for an idle moment
+RECORD_IDLE_S = 0.005  # "idle": no command completed for this long
 GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md, "Latency")
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
@@ -88,6 +90,8 @@ class Venue:
         self._tasks: set[asyncio.Future[Any]] = set()
         self.countdowns: dict[int, asyncio.TimerHandle] = {}
         self.recovered_commands = 0
+        self._unrecorded: list[list[Event]] = []  # events of applied commands not yet handed to the store
+        self._record_timer: asyncio.TimerHandle | None = None
 
     def _new_engine(self, payload: bytes | None = None) -> Engine:
         kw = {"max_open_spot": self.max_open, "max_open_futures": self.max_open}
@@ -105,6 +109,9 @@ class Venue:
             cmd = self._decoder.decode(payload)
             _, events = self.engine.apply(cmd)
             self._publish(events)
+            if len(self._unrecorded) >= 1000:
+                self.history()
+        self.history()
         self.recovered_commands = len(rec.records)
         self.next_seq = rec.next_seq
         self.since_snapshot = len(rec.records)
@@ -146,6 +153,9 @@ class Venue:
             await self.snapshot()
             await self.committer.close()
             self.committer = None
+        if self._record_timer is not None:
+            self._record_timer.cancel()
+        self.history()
         await asyncio.to_thread(self.store.close)
 
     async def snapshot(self) -> None:
@@ -164,7 +174,7 @@ class Venue:
         finally:
             self._gate = None
             gate.set()
-        await asyncio.to_thread(self.store.flush)
+        await asyncio.to_thread(self.history().flush)
         await asyncio.to_thread(write_snapshot, self.data_dir, seq, payload)
         if not self.keep_journal:
             await asyncio.to_thread(prune_journal, self.data_dir)
@@ -236,41 +246,88 @@ class Venue:
             self._snapshotting = None
 
     def _publish(self, events: list[Event]) -> list[Push]:
-        """Turn events into history rows now and push payloads for later."""
+        """Right after ``apply``: public trades and push payloads now; history rows later (``history``)."""
+        self._unrecorded.append(events)
+        if len(self._unrecorded) >= HISTORY_DEFER_MAX:
+            self.history()
+        elif self._record_timer is None and self.committer is not None:
+            self._record_timer = asyncio.get_running_loop().call_later(RECORD_IDLE_S, self._record_when_idle)
         pushes: list[Push] = []
-        by_key = self.instruments.by_key
-        store = self.store
         want_push = bool(self.listeners)
+        by_key = self.instruments.by_key
         wanted = self.push_filter
-        encode = self._store_encode
         for ev in events:
-            if type(ev) is OrderEvent:
-                o = ev.order
-                if o.status in ENDED:
-                    store.put_order(o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status,
-                                    o.created, o.updated, encode(o))
-                if want_push and (wanted is None or wanted(o.uid)):
-                    pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o))))
-            elif type(ev) is FillEvent:
-                o = ev.order
-                row = convert.FillRow(ev.exec_id, o.order_id, o.client_oid, o.category, o.symbol, o.order_type,
-                                      o.side, ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin, ev.maker, ev.pnl, ev.ts)
-                store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(row))
-                inst = by_key[(o.category, o.symbol)]
+            if type(ev) is FillEvent:
                 if not ev.maker:
+                    o = ev.order
+                    inst = by_key[(o.category, o.symbol)]
                     self.market.on_trade(inst.book_key, ev.exec_id, ev.price, ev.qty, ev.value, o.side, ev.ts)
                     if want_push:
                         pushes.append(("trade", (inst.book_key, ev.exec_id, ev.price, ev.qty, o.side, ev.ts)))
-                if want_push and (wanted is None or wanted(o.uid)):
-                    pushes.append(("fill", (o.uid, convert.fill_doc(inst, row))))
-            elif want_push:
-                if type(ev) is AccountEvent:
-                    pushes.append(("account", ev.uid))
-                elif type(ev) is PositionEvent:
-                    pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
-                elif type(ev) is BookEvent:
-                    pushes.append(("book", (ev.category, ev.symbol)))
+                if want_push and (wanted is None or wanted(ev.order.uid)):
+                    o = ev.order
+                    pushes.append(("fill", (o.uid, convert.fill_doc(by_key[(o.category, o.symbol)],
+                                                                     self._fill_row(ev)))))
+            elif not want_push:
+                continue
+            elif type(ev) is OrderEvent:
+                o = ev.order
+                if wanted is None or wanted(o.uid):
+                    pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o))))
+            elif type(ev) is AccountEvent:
+                pushes.append(("account", ev.uid))
+            elif type(ev) is PositionEvent:
+                pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
+            elif type(ev) is BookEvent:
+                pushes.append(("book", (ev.category, ev.symbol)))
         return pushes
+
+    @staticmethod
+    def _fill_row(ev: FillEvent) -> convert.FillRow:
+        o = ev.order
+        return convert.FillRow(ev.exec_id, o.order_id, o.client_oid, o.category, o.symbol, o.order_type, o.side,
+                               ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin, ev.maker, ev.pnl, ev.ts)
+
+    def history(self) -> HistoryStore:
+        """The history store, after handing it the rows of every command applied so far.
+
+        Recording is deferred off the acknowledgement path (docs/decisions.md, "History store under
+        load"): it runs when the venue has been idle for a moment, before any history read (which must
+        see every acknowledged change), or once ``HISTORY_DEFER_MAX`` commands wait. The events only
+        reference ended orders (final, never changed again) and fills, so recording later gives the same
+        rows as recording at once."""
+        batches, self._unrecorded = self._unrecorded, []
+        store = self.store
+        encode = self._store_encode
+        fill_row = self._fill_row
+        for events in batches:
+            ended: list[tuple[int, int, str, str, str, str, int, int, bytes]] = []
+            for ev in events:
+                if type(ev) is OrderEvent:
+                    o = ev.order
+                    if o.status in ENDED:
+                        ended.append((o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status, o.created,
+                                      o.updated, encode(o)))
+                elif type(ev) is FillEvent:
+                    o = ev.order
+                    store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(fill_row(ev)))
+            if ended:
+                store.put_orders(ended)
+        return store
+
+    @property
+    def unrecorded(self) -> int:
+        """Applied commands whose history rows the store has not been handed yet."""
+        return len(self._unrecorded)
+
+    def _record_when_idle(self) -> None:
+        self._record_timer = None
+        if not self._unrecorded:
+            return
+        if self.inflight or time.monotonic() - self.last_done < RECORD_IDLE_S:
+            self._record_timer = asyncio.get_running_loop().call_later(RECORD_IDLE_S, self._record_when_idle)
+            return
+        self.history()
 
     # ---- dead-man switch ------------------------------------------------------------------------------
     def set_countdown(self, uid: int, seconds: int) -> None:

@@ -33,7 +33,7 @@ Contract shared by every implementation (SQLite now, PostgreSQL later):
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import NamedTuple
 
@@ -110,6 +110,11 @@ class HistoryStore(ABC):
     def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
                   created: int, updated: int, doc: bytes) -> None:
         """Upsert one order version by ``order_id`` (newest ``updated`` wins; equal replaces). Non-blocking."""
+
+    def put_orders(self, rows: Sequence[tuple[int, int, str, str, str, str, int, int, bytes]]) -> None:
+        """``put_order`` for each row, given as ``put_order``'s arguments in order (one call per command)."""
+        for row in rows:
+            self.put_order(*row)
 
     @abstractmethod
     def put_fill(self, uid: int, exec_id: int, order_id: int, category: str, symbol: str, created: int,

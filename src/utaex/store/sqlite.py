@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -180,6 +180,29 @@ class SQLiteHistoryStore(HistoryStore):
             elif old[7] > updated:
                 return  # an older version arriving late never replaces a newer one
             per[order_id] = row
+            if self._writer_idle:
+                self._writer_idle = False
+                self._work.notify()
+
+    def put_orders(self, rows: Sequence[tuple[int, int, str, str, str, str, int, int, bytes]]) -> None:
+        with self._lock:
+            if self._pending >= self._max_pending:
+                self._wait_for_room()
+            if self._refuse is not None:
+                raise StoreError(self._refuse)
+            dirty = self._dirty_orders
+            added = 0
+            for uid, order_id, client_oid, category, symbol, status, created, updated, doc in rows:
+                per = dirty.get(uid)
+                if per is None:
+                    per = dirty[uid] = {}
+                old = per.get(order_id)
+                if old is None:
+                    added += 1
+                elif old[7] > updated:
+                    continue  # an older version arriving late never replaces a newer one
+                per[order_id] = (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
+            self._pending += added
             if self._writer_idle:
                 self._writer_idle = False
                 self._work.notify()

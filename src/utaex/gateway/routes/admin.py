@@ -96,9 +96,10 @@ def register(app: App) -> None:
             "problems": audit.check(eng),
             "stateHash": eng.state_hash(),
             "journalSeq": str(venue.next_seq - 1),
-            "openOrders": str(len(eng.orders)),
+            "openOrders": str(eng.open_order_count()),
             "journalFlushes": str(venue.committer.flushes if venue.committer else 0),
-            "historyBacklog": str(venue.store.backlog()),
+            "historyUnrecorded": str(venue.unrecorded),  # read before history() records them
+            "historyBacklog": str(venue.history().backlog()),
             "users": str(len(eng.accounts)),
             "deposits": {c: fmt_amount(v) for c, v in sorted(eng.deposits.items())},
             "fees": {c: fmt_amount(v) for c, v in sorted(eng.fees.items())},

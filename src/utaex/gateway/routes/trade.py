@@ -3,6 +3,7 @@ order queries, fills and positions."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from ...core import enums as E
@@ -80,6 +81,19 @@ def to_cancel(uid: int, ts: int, body: CancelOrderRequest) -> CancelOrder:
                        category=cat, symbol=body.symbol or "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _item_category(instruments: Any, category: str | None, symbol: str | None, scoped: bool) -> str:
+    """The canonical category of a cancel item naming ``category``/``symbol`` (raises for bad ones).
+    Pure for a given instrument set, so the answers for valid pairs are memoised."""
+    cat = P.category(category, required=scoped)
+    if not symbol:
+        if scoped:
+            raise P.missing("symbol")
+    elif cat and instruments.get(cat, symbol) is None:
+        raise ApiError("25100", f"Trading pair {symbol} does not exist")
+    return cat
+
+
 def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments: Any, *,
                     scoped: bool = True) -> CancelBatch:
     """GUIDE §4: ``scoped`` (REST) requires category and symbol in every item; the WebSocket
@@ -88,12 +102,7 @@ def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments
     cats = set()
     cmd_items = []
     for item in items:
-        cat = P.category(item.category, required=scoped)
-        if not item.symbol:
-            if scoped:
-                raise P.missing("symbol")
-        elif cat and instruments.get(cat, item.symbol) is None:
-            raise ApiError("25100", f"Trading pair {item.symbol} does not exist")
+        cat = _item_category(instruments, item.category, item.symbol, scoped)
         if cat:
             cats.add(cat)
         cmd_items.append(CancelItem(order_id=item.orderId or "", client_oid=item.clientOid or "",
@@ -106,12 +115,13 @@ def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments
 def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dict[str, str]]:
     """Per-item answers of a batch cancel, in request order (GUIDE §4 item 6)."""
     out = []
+    append = out.append
     for given, res in zip(items, results, strict=True):
-        if isinstance(res, Reject):
-            out.append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
-                        "code": res.code, "msg": res.msg})
+        if type(res) is Reject:
+            append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
+                    "code": res.code, "msg": res.msg})
         else:
-            out.append(ids(res))
+            append({"orderId": str(res.order_id), "clientOid": res.client_oid})
     return out
 
 
@@ -184,9 +194,9 @@ def register(app: App) -> None:
         if order is not None:
             return convert.order_doc(instruments.by_key[(order.category, order.symbol)], order)
         if oid:
-            doc = venue.store.get_order(req.uid, order_id=int(oid)) if oid.isdigit() and len(oid) < 20 else None
+            doc = venue.history().get_order(req.uid, order_id=int(oid)) if oid.isdigit() and len(oid) < 20 else None
         else:
-            doc = venue.store.get_order(req.uid, client_oid=coid)
+            doc = venue.history().get_order(req.uid, client_oid=coid)
         if doc is None:
             raise ApiError("25204", "Order does not exist")
         return convert.stored_order_doc(instruments, doc)
@@ -240,7 +250,7 @@ def register(app: App) -> None:
         cursor = q.get("cursor") or None
         if cursor is not None and not P.is_id(cursor):
             raise param_error("cursor")
-        docs, next_cursor = venue.store.history_orders(req.uid, cat, q.get("symbol") or None, start, end, limit,
+        docs, next_cursor = venue.history().history_orders(req.uid, cat, q.get("symbol") or None, start, end, limit,
                                                        cursor)
         return {"list": [convert.stored_order_doc(instruments, d) for d in docs], "cursor": next_cursor}
 
@@ -254,7 +264,7 @@ def register(app: App) -> None:
         if cursor is not None and not P.is_id(cursor):
             raise param_error("cursor")
         order_id = P.opt_id(q, "orderId")
-        docs, next_cursor = venue.store.fills(req.uid, cat, order_id, start, end, limit, cursor)
+        docs, next_cursor = venue.history().fills(req.uid, cat, order_id, start, end, limit, cursor)
         return {"list": [convert.stored_fill_doc(instruments, d) for d in docs], "cursor": next_cursor}
 
     @app.route("GET", "/api/v3/position/current-position", auth="read", limit=20)
