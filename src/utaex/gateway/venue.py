@@ -17,6 +17,7 @@ import asyncio
 import gc
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,10 @@ log = logging.getLogger("utaex.venue")
 ENDED = (E.FILLED, E.CANCELLED)
 HISTORY_BACKLOG = 500_000  # rows the history writer may defer while the venue is busy
 RETENTION_MS = 91 * 86_400_000  # history kept: the 90-day access window plus a day
-HISTORY_DEFER_MAX = 20_000  # applied commands whose history rows may wait for an idle moment
+HISTORY_DEFER_MAX = 10_000  # applied commands whose history rows may wait for an idle moment (bounds
+# memory and the catch-up a history read does; beyond it one is recorded per command applied)
 RECORD_IDLE_S = 0.005  # "idle": no command completed for this long
+RECORD_SLICE = 200  # commands recorded per idle step
 GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md, "Latency")
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
@@ -90,7 +93,7 @@ class Venue:
         self._tasks: set[asyncio.Future[Any]] = set()
         self.countdowns: dict[int, asyncio.TimerHandle] = {}
         self.recovered_commands = 0
-        self._unrecorded: list[list[Event]] = []  # events of applied commands not yet handed to the store
+        self._unrecorded: deque[list[Event]] = deque()  # events of applied commands not yet handed to the store
         self._record_timer: asyncio.TimerHandle | None = None
 
     def _new_engine(self, payload: bytes | None = None) -> Engine:
@@ -109,8 +112,6 @@ class Venue:
             cmd = self._decoder.decode(payload)
             _, events = self.engine.apply(cmd)
             self._publish(events)
-            if len(self._unrecorded) >= 1000:
-                self.history()
         self.history()
         self.recovered_commands = len(rec.records)
         self.next_seq = rec.next_seq
@@ -247,9 +248,10 @@ class Venue:
 
     def _publish(self, events: list[Event]) -> list[Push]:
         """Right after ``apply``: public trades and push payloads now; history rows later (``history``)."""
-        self._unrecorded.append(events)
-        if len(self._unrecorded) >= HISTORY_DEFER_MAX:
-            self.history()
+        unrecorded = self._unrecorded
+        unrecorded.append(events)
+        if len(unrecorded) > HISTORY_DEFER_MAX:
+            self._record(unrecorded.popleft())  # at the bound: one recorded per one applied, no stall
         elif self._record_timer is None and self.committer is not None:
             self._record_timer = asyncio.get_running_loop().call_later(RECORD_IDLE_S, self._record_when_idle)
         pushes: list[Push] = []
@@ -293,27 +295,30 @@ class Venue:
 
         Recording is deferred off the acknowledgement path (docs/decisions.md, "History store under
         load"): it runs when the venue has been idle for a moment, before any history read (which must
-        see every acknowledged change), or once ``HISTORY_DEFER_MAX`` commands wait. The events only
+        see every acknowledged change), and beyond ``HISTORY_DEFER_MAX`` waiting commands one per command
+        applied. The events only
         reference ended orders (final, never changed again) and fills, so recording later gives the same
         rows as recording at once."""
-        batches, self._unrecorded = self._unrecorded, []
-        store = self.store
-        encode = self._store_encode
-        fill_row = self._fill_row
-        for events in batches:
-            ended: list[tuple[int, int, str, str, str, str, int, int, bytes]] = []
-            for ev in events:
-                if type(ev) is OrderEvent:
-                    o = ev.order
-                    if o.status in ENDED:
-                        ended.append((o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status, o.created,
-                                      o.updated, encode(o)))
-                elif type(ev) is FillEvent:
-                    o = ev.order
-                    store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(fill_row(ev)))
-            if ended:
-                store.put_orders(ended)
-        return store
+        unrecorded, record = self._unrecorded, self._record
+        while unrecorded:
+            record(unrecorded.popleft())
+        return self.store
+
+    def _record(self, events: list[Event]) -> None:
+        """Hand the history rows of one command's events to the store."""
+        store, encode = self.store, self._store_encode
+        ended: list[tuple[int, int, str, str, str, str, int, int, bytes]] = []
+        for ev in events:
+            if type(ev) is OrderEvent:
+                o = ev.order
+                if o.status in ENDED:
+                    ended.append((o.uid, o.order_id, o.client_oid, o.category, o.symbol, o.status, o.created,
+                                  o.updated, encode(o)))
+            elif type(ev) is FillEvent:
+                o = ev.order
+                store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(self._fill_row(ev)))
+        if ended:
+            store.put_orders(ended)
 
     @property
     def unrecorded(self) -> int:
@@ -321,13 +326,21 @@ class Venue:
         return len(self._unrecorded)
 
     def _record_when_idle(self) -> None:
+        """Timer: while the venue is idle, record in slices (a request arriving meanwhile waits at most
+        one slice); while it is busy, look again later."""
         self._record_timer = None
-        if not self._unrecorded:
+        unrecorded = self._unrecorded
+        if not unrecorded:
             return
+        loop = asyncio.get_running_loop()
         if self.inflight or time.monotonic() - self.last_done < RECORD_IDLE_S:
-            self._record_timer = asyncio.get_running_loop().call_later(RECORD_IDLE_S, self._record_when_idle)
+            self._record_timer = loop.call_later(RECORD_IDLE_S, self._record_when_idle)
             return
-        self.history()
+        record = self._record
+        for _ in range(min(RECORD_SLICE, len(unrecorded))):
+            record(unrecorded.popleft())
+        if unrecorded:
+            self._record_timer = loop.call_later(0, self._record_when_idle)
 
     # ---- dead-man switch ------------------------------------------------------------------------------
     def set_countdown(self, uid: int, seconds: int) -> None:
