@@ -103,6 +103,11 @@ class JournalWriter:
         self._failed: BaseException | None = None
         created = not self.path.exists()
         flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        # O_DSYNC: each write returns once its data (and the file size) is on disk, i.e. write +
+        # fdatasync in one system call: one release of the interpreter lock per flush instead of two
+        self._dsync = fsync and hasattr(os, "O_DSYNC")
+        if self._dsync:
+            flags |= os.O_DSYNC
         self._fd = os.open(self.path, flags, 0o644)
         try:
             if created:
@@ -157,7 +162,8 @@ class JournalWriter:
             try:
                 _write_all(self._fd, b"".join(batch))
                 if self.fsync:
-                    os.fsync(self._fd)
+                    if not self._dsync:
+                        os.fsync(self._fd)
                     self.fsync_count += 1
             except BaseException as exc:
                 self._failed = exc
