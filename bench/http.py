@@ -284,8 +284,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="utaex-bench-") as d:
         tmp = Path(d)
         venue = Venue(tmp)
-        rss0 = rss_kb(venue.proc.pid)
         try:
+            # memory first, on the fresh venue: RSS growth while placing resting orders, per order
+            rss0 = rss_kb(venue.proc.pid)
+            count = 100_000 if args.quick else 300_000
+            asyncio.run(venue.place_resting(count, 123))
+            after = rss_kb(venue.proc.pid)
+            resting = int(venue.audit()["openOrders"])
+            venue.cancel_all()
             offset = 0
             for _ in range(runs):
                 for kind, conns in plan:
@@ -293,11 +299,6 @@ def main() -> None:
                         bench_workload(venue, kind, conns, seconds, tmp, offset))
                     offset += 7919
                 results.setdefault("bare@32", []).append(bench_bare(32, seconds, tmp, venue))
-            # memory: resting orders held by the engine
-            count = 100_000 if args.quick else 300_000
-            asyncio.run(venue.place_resting(count, 123))
-            after = rss_kb(venue.proc.pid)
-            resting = int(venue.audit()["openOrders"])
         finally:
             venue.stop()
 
@@ -310,7 +311,7 @@ def main() -> None:
         print(f"{key:<22}{med(key, 'rps'):>10.0f}{statistics.median(r.get('orders_per_s', 0) for r in rows):>11.0f}"
               f"{med(key, 'p50_ms'):>9.2f}{med(key, 'p99_ms'):>9.2f}"
               f"{statistics.median(r.get('fsyncs_per_request', 0) for r in rows):>11.3f}")
-    # upper bound: everything the process grew by since start-up, divided by the orders resting at the end
+    # upper bound: everything the process grew by while the orders were placed, divided by their number
     per_order = (after - rss0) * 1024 / max(resting, 1)
     summary = {
         "cancel_batch20_rps_32c": round(med("cancel-batch@32", "rps")),
