@@ -209,7 +209,7 @@ def test_group_commit_io_error_fails_all_pending(tmp_path: Path) -> None:
 
     async def main() -> None:
         writer = JournalWriter(path)
-        committer = AsyncGroupCommitter(writer)
+        committer = AsyncGroupCommitter(writer, inline_max_s=0)  # all five wait for one thread flush
         await committer.append(b"durable")
         # Make the journal fd read-only underneath the writer: the next write fails (EBADF).
         read_only = os.open(path, os.O_RDONLY)
@@ -226,6 +226,51 @@ def test_group_commit_io_error_fails_all_pending(tmp_path: Path) -> None:
 
     asyncio.run(main())
     assert read_journal(path) == [b"durable"]
+
+
+def test_inline_flush_io_error_fails_the_waiter_and_later_appends(tmp_path: Path) -> None:
+    """A lone waiter on a fast disk is flushed on the loop; an I/O error there fails it and the committer."""
+    path = tmp_path / "j.log"
+
+    async def main() -> None:
+        writer = JournalWriter(path)
+        committer = AsyncGroupCommitter(writer)
+        await committer.append(b"durable")
+        assert committer.flushes == 1
+        read_only = os.open(path, os.O_RDONLY)
+        os.dup2(read_only, writer._fd)
+        os.close(read_only)
+        failed = committer.append(b"lost")
+        with pytest.raises(OSError):
+            await failed
+        with pytest.raises(JournalError):
+            committer.append(b"more")
+        await committer.close()
+
+    asyncio.run(main())
+    assert read_journal(path) == [b"durable"]
+
+
+def test_inline_and_thread_flushes_keep_order_under_concurrency(tmp_path: Path) -> None:
+    """Appends that arrive one by one (inline flushes) and in bursts (thread flushes) all resolve, each
+    after its own record is durable, and the journal holds them in append order."""
+    path = tmp_path / "j.log"
+    expected: list[bytes] = []
+
+    async def main() -> None:
+        committer = AsyncGroupCommitter(JournalWriter(path))
+        for burst in range(30):
+            futures = []
+            for i in range(burst % 7 + 1):
+                data = payload(burst * 100 + i)
+                expected.append(data)
+                futures.append(committer.append(data))
+            await asyncio.gather(*futures)
+            assert committer.records == len(expected)
+        await committer.close()
+
+    asyncio.run(main())
+    assert read_journal(path) == expected
 
 
 # --------------------------------------------------------------------------- torn tails

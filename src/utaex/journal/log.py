@@ -193,7 +193,11 @@ class JournalWriter:
 class AsyncGroupCommitter:
     """Group-commits a ``JournalWriter`` from asyncio: one fsync for many appenders."""
 
-    def __init__(self, writer: JournalWriter, *, executor: Executor | None = None) -> None:
+    def __init__(self, writer: JournalWriter, *, executor: Executor | None = None,
+                 inline_max_s: float = INLINE_FLUSH_MAX_S) -> None:
+        #: Flush on the event loop when a single record waits and the last flush took less than this
+        #: (0 turns it off: every flush then runs on the journal thread).
+        self.inline_max_s = inline_max_s
         self._writer = writer
         self._own_executor = executor is None
         self._executor: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix="utaex-journal")
@@ -234,6 +238,15 @@ class AsyncGroupCommitter:
         self.appended += 1
         self._wake.set()
         return fut
+
+    def _flush_on_loop(self) -> None:
+        started = time.perf_counter()
+        flushed = self._writer.flush()
+        self._last_flush_s = time.perf_counter() - started
+        if flushed == 0:
+            raise JournalError("journal writer was flushed outside the group committer")
+        self.flushes += 1
+        self._complete(flushed)
 
     async def drain(self) -> None:
         """Wait until every record appended so far is durable (raises on I/O failure)."""
@@ -278,14 +291,12 @@ class AsyncGroupCommitter:
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                if len(self._futures) == 1 and self._last_flush_s < INLINE_FLUSH_MAX_S:
+                if len(self._futures) == 1 and self._last_flush_s < self.inline_max_s:
                     # a lone waiter (light load) and a fast disk: flush on the loop, saving two thread
                     # hand-offs of the interpreter lock on the critical path
-                    started = time.perf_counter()
-                    flushed = self._writer.flush()
-                    self._last_flush_s = time.perf_counter() - started
-                else:
-                    flushed = await loop.run_in_executor(self._executor, self._timed_flush)
+                    self._flush_on_loop()
+                    continue
+                flushed = await loop.run_in_executor(self._executor, self._timed_flush)
                 if flushed == 0:
                     raise JournalError("journal writer was flushed outside the group committer")
                 self.flushes += 1
