@@ -240,6 +240,7 @@ def test_inline_flush_io_error_fails_the_waiter_and_later_appends(tmp_path: Path
         read_only = os.open(path, os.O_RDONLY)
         os.dup2(read_only, writer._fd)
         os.close(read_only)
+        await asyncio.sleep(0.01)  # a pause: the next lone waiter is flushed on the loop
         failed = committer.append(b"lost")
         with pytest.raises(OSError):
             await failed

@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 INLINE_FLUSH_MAX_S = 0.002  # a lone waiter is flushed on the event loop while flushes take less than this
+INLINE_AFTER_IDLE_S = 0.0002  # ... and only when no flush ended in this last while (not under load)
 _SEGMENT_RE = re.compile(r"^journal-(\d{20})\.log$")
 
 
@@ -209,6 +210,7 @@ class AsyncGroupCommitter:
         self._closed = False
         self._error: BaseException | None = None
         self._last_flush_s = 0.0  # duration of the latest flush (write + fsync)
+        self._last_flush_end = 0.0  # when it ended (perf_counter)
         #: Flushes performed (one fsync each when the writer fsyncs).
         self.flushes = 0
         #: Records made durable.
@@ -242,7 +244,8 @@ class AsyncGroupCommitter:
     def _flush_on_loop(self) -> None:
         started = time.perf_counter()
         flushed = self._writer.flush()
-        self._last_flush_s = time.perf_counter() - started
+        self._last_flush_end = time.perf_counter()
+        self._last_flush_s = self._last_flush_end - started
         if flushed == 0:
             raise JournalError("journal writer was flushed outside the group committer")
         self.flushes += 1
@@ -291,9 +294,11 @@ class AsyncGroupCommitter:
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                if len(self._futures) == 1 and self._last_flush_s < self.inline_max_s:
-                    # a lone waiter (light load) and a fast disk: flush on the loop, saving two thread
-                    # hand-offs of the interpreter lock on the critical path
+                if (len(self._futures) == 1 and self._last_flush_s < self.inline_max_s
+                        and time.perf_counter() - self._last_flush_end > INLINE_AFTER_IDLE_S):
+                    # a lone waiter after a pause (light load) and a fast disk: flush on the loop, saving
+                    # two thread hand-offs of the interpreter lock on the critical path; under load
+                    # (flushes back to back) the thread keeps the loop free to gather the next group
                     self._flush_on_loop()
                     continue
                 flushed = await loop.run_in_executor(self._executor, self._timed_flush)
@@ -310,7 +315,8 @@ class AsyncGroupCommitter:
     def _timed_flush(self) -> int:
         started = time.perf_counter()
         flushed = self._writer.flush()
-        self._last_flush_s = time.perf_counter() - started
+        self._last_flush_end = time.perf_counter()
+        self._last_flush_s = self._last_flush_end - started
         return flushed
 
     def _complete(self, count: int) -> None:
