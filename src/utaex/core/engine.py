@@ -243,67 +243,45 @@ class Engine:
                      symbol: str = "") -> Order | None:
         """The user's pending order named by orderId (which wins) or clientOid, or None."""
         if order_id:
-            if not order_id.isascii() or not order_id.isdigit() or len(order_id) > 20:
+            if not order_id.isdigit() or not order_id.isascii() or len(order_id) > 20:
                 return None
-            order = self.user_orders[uid].get(int(order_id)) if uid in self.user_orders else None
+            mine = self.user_orders.get(uid)
+            order = mine.get(int(order_id)) if mine is not None else None
         elif client_oid:
-            order = self.client_oids[uid].get(client_oid) if uid in self.client_oids else None
+            coids = self.client_oids.get(uid)
+            order = coids.get(client_oid) if coids is not None else None
         else:
             return None
-        if order is None:
-            return None
-        if (category and order.category != category) or (symbol and order.symbol != symbol):
+        if order is None or (category and order.category != category) or (symbol and order.symbol != symbol):
             return None
         return order
 
     def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
-        order_id = cmd.order_id
-        if order_id:  # the common case, as in _cancel_item
-            mine = self.user_orders.get(cmd.uid)
-            order = (mine.get(int(order_id)) if mine is not None and order_id.isdigit() and order_id.isascii()
-                     and len(order_id) <= 20 else None)
-            if (order is None or (cmd.category and order.category != cmd.category)
-                    or (cmd.symbol and order.symbol != cmd.symbol)):
-                return NOT_FOUND
-            self.end_order(order, CANCELLED, NORMAL_CANCEL)
-            return order
-        if not cmd.client_oid:
+        if not cmd.order_id and not cmd.client_oid:
             return X.reject(X.PARAM_MISSING, "orderId")
-        return self._cancel_item(cmd.uid, cmd)
+        order = self.find_pending(cmd.uid, cmd.order_id, cmd.client_oid, cmd.category, cmd.symbol)
+        if order is None:
+            return NOT_FOUND
+        self.end_order(order, CANCELLED, NORMAL_CANCEL)
+        return order
 
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
         """GUIDE §4: every item in request order, in this one step; orderId wins over clientOid."""
         uid = cmd.uid
-        mine = self.user_orders.get(uid) or {}
-        by_coid = self.client_oids.get(uid) or {}
-        end_order = self.end_order
+        find, end_order = self.find_pending, self.end_order
         out: list[Order | X.Reject] = []
         append = out.append
         for item in cmd.items:
-            order_id = item.order_id
-            if order_id:
-                order = (mine.get(int(order_id)) if order_id.isdigit() and order_id.isascii()
-                         and len(order_id) <= 20 else None)
-            elif item.client_oid:
-                order = by_coid.get(item.client_oid)
-            else:
+            if not item.order_id and not item.client_oid:
                 append(X.reject(X.PARAM_ERROR, "orderId or clientOid"))
                 continue
-            if (order is None or (item.category and order.category != item.category)
-                    or (item.symbol and order.symbol != item.symbol)):
+            order = find(uid, item.order_id, item.client_oid, item.category, item.symbol)
+            if order is None:
                 append(NOT_FOUND)
                 continue
             end_order(order, CANCELLED, NORMAL_CANCEL)
             append(order)
         return out
-
-    def _cancel_item(self, uid: int, item: CancelOrder) -> Order | X.Reject:
-        """A single cancel named by clientOid (the orderId case is inlined in ``_cancel_order``)."""
-        order = self.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
-        if order is None:
-            return NOT_FOUND
-        self.end_order(order, CANCELLED, NORMAL_CANCEL)
-        return order
 
     def _cancel_all(self, cmd: CancelAll) -> list[Order]:
         mine = self.user_orders.get(cmd.uid, {})

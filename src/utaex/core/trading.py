@@ -357,12 +357,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
         # only when a planned maker vanished mid-sweep: the larger remainder is not covered by the check
         eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
     elif rests and not stopped:
-        order.frozen = (order.qty - order.filled) * per_lot
-        acct.asset(coin).frozen += order.frozen
-        order.in_book = True
-        book.add(order)
-        eng.touch_book(inst)
-        eng.emit(OrderEvent(order))
+        to_book(eng, inst, book, acct, order)
     else:
         eng.end_order(order, E.CANCELLED, end_reason or E.IOC_CANCEL)
     if order.category == E.MARGIN:
@@ -400,16 +395,19 @@ def _rest(eng: Engine, inst: Instrument, book: Book, acct: Account, order: Order
     order.per_lot = per_lot
     order.frozen_coin = coin
     eng.register(order, acct)
-    order.frozen = need
-    if asset is None:
-        asset = acct.asset(coin)
-    asset.frozen += need
+    to_book(eng, inst, book, acct, order)
+    eng.touched.add(order.uid)
+    return order
+
+
+def to_book(eng: Engine, inst: Instrument, book: Book, acct: Account, order: Order) -> None:
+    """Rest what is left of an accepted order: freeze its remainder and add it to the book."""
+    order.frozen = (order.qty - order.filled) * order.per_lot
+    acct.asset(order.frozen_coin).frozen += order.frozen
     order.in_book = True
     book.add(order)
     eng.touch_book(inst)
     eng.events.append(OrderEvent(order))
-    eng.touched.add(order.uid)
-    return order
 
 
 def execute(eng: Engine, inst: Instrument, taker: Order, maker: Order, lots: int, price: int) -> None:

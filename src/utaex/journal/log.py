@@ -241,16 +241,6 @@ class AsyncGroupCommitter:
         self._wake.set()
         return fut
 
-    def _flush_on_loop(self) -> None:
-        started = time.perf_counter()
-        flushed = self._writer.flush()
-        self._last_flush_end = time.perf_counter()
-        self._last_flush_s = self._last_flush_end - started
-        if flushed == 0:
-            raise JournalError("journal writer was flushed outside the group committer")
-        self.flushes += 1
-        self._complete(flushed)
-
     async def drain(self) -> None:
         """Wait until every record appended so far is durable (raises on I/O failure)."""
         target = self.appended
@@ -299,9 +289,9 @@ class AsyncGroupCommitter:
                     # a lone waiter after a pause (light load) and a fast disk: flush on the loop, saving
                     # two thread hand-offs of the interpreter lock on the critical path; under load
                     # (flushes back to back) the thread keeps the loop free to gather the next group
-                    self._flush_on_loop()
-                    continue
-                flushed = await loop.run_in_executor(self._executor, self._timed_flush)
+                    flushed = self._timed_flush()
+                else:
+                    flushed = await loop.run_in_executor(self._executor, self._timed_flush)
                 if flushed == 0:
                     raise JournalError("journal writer was flushed outside the group committer")
                 self.flushes += 1

@@ -165,24 +165,7 @@ class SQLiteHistoryStore(HistoryStore):
     # ---- writes (event-loop thread) ---------------------------------------------------------------
     def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
                   created: int, updated: int, doc: bytes) -> None:
-        row = (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
-        with self._lock:
-            if self._pending >= self._max_pending:
-                self._wait_for_room()
-            if self._refuse is not None:
-                raise StoreError(self._refuse)
-            per = self._dirty_orders.get(uid)
-            if per is None:
-                per = self._dirty_orders[uid] = {}
-            old = per.get(order_id)
-            if old is None:
-                self._pending += 1
-            elif old[7] > updated:
-                return  # an older version arriving late never replaces a newer one
-            per[order_id] = row
-            if self._writer_idle:
-                self._writer_idle = False
-                self._work.notify()
+        self.put_orders(((uid, order_id, client_oid, category, symbol, status, created, updated, doc),))
 
     def put_orders(self, rows: Sequence[tuple[int, int, str, str, str, str, int, int, bytes]]) -> None:
         with self._lock:
