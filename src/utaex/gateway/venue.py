@@ -54,6 +54,9 @@ HISTORY_DEFER_MAX = 10_000  # applied commands whose history rows may wait for a
 RECORD_IDLE_S = 0.005  # "idle": no command completed for this long
 RECORD_SLICE = 200  # commands recorded per idle step
 GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md, "Latency")
+# net container allocations between young-generation collections while serving (CPython's default is 700):
+# requests in flight keep a few thousand containers alive, which at 700 made every few requests pay a scan
+GC_YOUNG_THRESHOLD = 20_000
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
 
@@ -95,6 +98,7 @@ class Venue:
         self.recovered_commands = 0
         self._unrecorded: deque[list[Event]] = deque()  # events of applied commands not yet handed to the store
         self._record_timer: asyncio.TimerHandle | None = None
+        self._gc_thresholds: tuple[int, ...] | None = None  # the process's own, restored by close()
 
     def _new_engine(self, payload: bytes | None = None) -> Engine:
         kw = {"max_open_spot": self.max_open, "max_open_futures": self.max_open}
@@ -126,6 +130,9 @@ class Venue:
     def start(self) -> None:
         assert self.committer is not None
         self.committer.start()
+        if self._gc_thresholds is None:
+            self._gc_thresholds = gc.get_threshold()
+            gc.set_threshold(GC_YOUNG_THRESHOLD, *self._gc_thresholds[1:])
         self._retention = asyncio.ensure_future(self._retain())
 
     async def _retain(self) -> None:
@@ -158,6 +165,9 @@ class Venue:
             self._record_timer.cancel()
         self.history()
         await asyncio.to_thread(self.store.close)
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
 
     async def snapshot(self) -> None:
         """Write a snapshot of everything applied so far and start a new journal segment.
