@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import msgspec
+
 from .base import ENDED_STATUSES, HistoryStore, StoreError, clamp_limit, parse_cursor
 
 __all__ = ["SQLiteHistoryStore"]
@@ -73,6 +75,7 @@ CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
 # are checked while walking the primary key; prune scans (it runs rarely, off the hot path). Documents
 # are compact (the gateway formats them when read), which keeps WITHOUT ROWID rows small.
 SHIP_ROWS = 4000  # rows per message to the writer process
+_SHIP_ENCODE = msgspec.msgpack.Encoder().encode
 CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 
 _UPSERT_ORDER = (
@@ -288,7 +291,7 @@ class SQLiteHistoryStore(HistoryStore):
                 self._done.notify_all()
         finally:
             try:
-                self._pipe.send(None)
+                self._pipe.send_bytes(b"")  # stop
                 self._proc.join(30)
             except (OSError, ValueError):
                 pass
@@ -299,9 +302,10 @@ class SQLiteHistoryStore(HistoryStore):
         """Hand one batch to the writer process and wait until it is committed."""
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
-        # in slices, so that serializing a large backlog never holds the interpreter lock for long
+        # in slices, so that serializing a large backlog never holds the interpreter lock for long;
+        # MessagePack (msgspec) rather than pickle: about a third of the time under the lock per slice
         for i in range(0, max(len(order_rows), len(fill_rows)), SHIP_ROWS):
-            self._pipe.send((order_rows[i:i + SHIP_ROWS], fill_rows[i:i + SHIP_ROWS]))
+            self._pipe.send_bytes(_SHIP_ENCODE((order_rows[i:i + SHIP_ROWS], fill_rows[i:i + SHIP_ROWS])))
             if not self._pipe.poll(300):
                 raise StoreError("history writer process did not answer")
             error = self._pipe.recv()
@@ -471,13 +475,14 @@ def _writer_process(path: str, pipe: Connection) -> None:
     try:
         while True:
             try:
-                batch = pipe.recv()
+                data = pipe.recv_bytes()
             except EOFError:
                 return
-            if batch is None:
+            if not data:
                 return
             try:
-                SQLiteHistoryStore._write(conn, batch[0], batch[1])
+                order_rows, fill_rows = msgspec.msgpack.decode(data)  # rows arrive as lists
+                SQLiteHistoryStore._write(conn, order_rows, fill_rows)
             except Exception as exc:  # answered, the parent raises it
                 pipe.send(repr(exc))
             else:
