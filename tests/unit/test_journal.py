@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import zlib
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,7 @@ from utaex.journal import (
     snapshot_path,
     write_snapshot,
 )
+from utaex.journal.log import GATHER_TURNS
 
 
 def payload(n: int) -> bytes:
@@ -226,6 +228,37 @@ def test_group_commit_io_error_fails_all_pending(tmp_path: Path) -> None:
 
     asyncio.run(main())
     assert read_journal(path) == [b"durable"]
+
+
+class _CallerRunsExecutor(Executor):
+    """Runs each flush at submission, so which records a flush takes does not depend on thread timing."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        fut: Future[object] = Future()
+        fut.set_result(fn(*args, **kwargs))
+        return fut
+
+
+def test_threaded_flush_gathers_records_of_work_already_scheduled(tmp_path: Path) -> None:
+    """Under load the committer yields GATHER_TURNS loop turns before a threaded flush: appends from
+    callbacks the loop had already scheduled share that flush (one fsync) instead of the next one."""
+    path = tmp_path / "j.log"
+    assert GATHER_TURNS >= 1
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        committer = AsyncGroupCommitter(JournalWriter(path), executor=_CallerRunsExecutor(), inline_max_s=0)
+        futures = [committer.append(payload(0))]
+        # scheduled after the committer's wake-up: it runs while the committer yields
+        loop.call_soon(lambda: futures.append(committer.append(payload(1))))
+        await futures[0]
+        await asyncio.gather(*futures)
+        assert committer.flushes == 1
+        assert committer.records == 2
+        await committer.close()
+
+    asyncio.run(main())
+    assert read_journal(path) == [payload(0), payload(1)]
 
 
 def test_inline_flush_io_error_fails_the_waiter_and_later_appends(tmp_path: Path) -> None:
