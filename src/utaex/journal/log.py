@@ -15,8 +15,9 @@ Invariants:
   fsync) returned; records appended while a flush is in flight go into the next flush, so
   concurrent appenders share fsyncs. On an I/O error every pending future gets the exception
   and the committer stays failed.
-* Before a flush on the journal thread the committer yields ``GATHER_TURNS`` event-loop turns, so
-  records appended by work the loop has already scheduled join that flush rather than the next one.
+* Before a flush on the journal thread the committer yields up to ``GATHER_TURNS`` event-loop turns
+  (until a turn brings no record), so records appended by work the loop has already scheduled join
+  that flush rather than the next one.
 """
 
 from __future__ import annotations
@@ -295,10 +296,14 @@ class AsyncGroupCommitter:
                     flushed = self._timed_flush()
                 else:
                     # under load: first let the requests this loop has already read append their records
-                    # (a turn returns at once when nothing else is ready, so this never waits idle);
-                    # larger groups, a third fewer fsyncs, less kernel time on the venue's core
+                    # (a turn returns at once when nothing else is ready, so this never waits idle; a turn
+                    # that brought no record ends the wait); larger groups, a third fewer fsyncs, less
+                    # kernel time on the venue's core
                     for _ in range(GATHER_TURNS):
+                        waiting = len(self._futures)
                         await asyncio.sleep(0)
+                        if len(self._futures) == waiting:
+                            break
                     flushed = await loop.run_in_executor(self._executor, self._timed_flush)
                 if flushed == 0:
                     raise JournalError("journal writer was flushed outside the group committer")
