@@ -110,6 +110,7 @@ class Venue:
         deadline = time.monotonic() + limit
         while int(self.audit()["historyBacklog"]) and time.monotonic() < deadline:
             time.sleep(0.2)
+        time.sleep(0.3)  # committed rows are then freed by the writer thread, bit by bit: let that end too
 
     def cancel_all(self) -> None:
         _, path, headers, body = self.signed("POST", "/api/v3/trade/cancel-symbol-order",
