@@ -218,8 +218,9 @@ class Venue:
         self.last_ts = ts
         return ts
 
-    def _busy(self) -> bool:
-        return self.inflight > 0 or time.monotonic() - self.last_done < 0.002
+    def _busy(self, within_s: float = 0.002) -> bool:
+        """A command is in flight, or one completed less than ``within_s`` ago."""
+        return self.inflight > 0 or time.monotonic() - self.last_done < within_s
 
     async def execute(self, cmd: Command) -> Any:
         """Apply a command, journal it, and return its result once it is durable."""
@@ -306,9 +307,8 @@ class Venue:
         Recording is deferred off the acknowledgement path (docs/decisions.md, "History store under
         load"): it runs when the venue has been idle for a moment, before any history read (which must
         see every acknowledged change), and beyond ``HISTORY_DEFER_MAX`` waiting commands one per command
-        applied. The events only
-        reference ended orders (final, never changed again) and fills, so recording later gives the same
-        rows as recording at once."""
+        applied. The events only reference ended orders (final, never changed again) and fills, so
+        recording later gives the same rows as recording at once."""
         unrecorded, record = self._unrecorded, self._record
         while unrecorded:
             record(unrecorded.popleft())
@@ -343,7 +343,7 @@ class Venue:
         if not unrecorded:
             return
         loop = asyncio.get_running_loop()
-        if self.inflight or time.monotonic() - self.last_done < RECORD_IDLE_S:
+        if self._busy(RECORD_IDLE_S):
             self._record_timer = loop.call_later(RECORD_IDLE_S, self._record_when_idle)
             return
         record = self._record

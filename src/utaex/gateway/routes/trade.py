@@ -121,7 +121,7 @@ def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dic
             append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
                     "code": res.code, "msg": res.msg})
         else:
-            append({"orderId": str(res.order_id), "clientOid": res.client_oid})
+            append(ids(res))
     return out
 
 
