@@ -62,13 +62,15 @@ def main() -> None:
               help="TOML or JSON file with instruments and settings (docs/configuration.md).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Id seed, for reproducible ids.")
 @click.option("--log-level", default="warning", show_default=True)
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="History store: postgresql://USER@HOST:PORT/DB (default: SQLite in the data dir).")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,
-          seed: int, log_level: str) -> None:
+          seed: int, log_level: str, store_url: str | None) -> None:
     """Start the venue (creates a funded demo account on first start)."""
     from .gateway.server import serve as run
 
     run(host, port, data_dir, fsync=durability == "fsync", rate_limit=not no_rate_limit, config_path=config_path,
-        admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level)
+        admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url)
 
 
 # -- shared options and output -----------------------------------------------------------------------------------

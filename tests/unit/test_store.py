@@ -1,10 +1,12 @@
-"""Tests for utaex.store: the SQLite history store, on real database files (no mocks)."""
+"""Tests for utaex.store: one suite run against both history stores, SQLite (real database files) and
+PostgreSQL (a real server, a fresh database per test; skipped with a message where none runs, failed
+under CI=true)."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import sqlite3
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import utaex.store as store_pkg
+from services import pg_database
 from utaex.store import ENDED_STATUSES, MAX_LIMIT, HistoryStore, SQLiteHistoryStore, StoreError, open_store
+from utaex.store.postgresql import PostgreSQLHistoryStore
 
 FUT, SPOT = "USDT-FUTURES", "SPOT"
 BASE = 1_300_000_000_000_000_000  # order/exec ids look like Bitget's 19-digit ids
@@ -72,9 +76,51 @@ def db_count(path: Path, table: str) -> int:
         conn.close()
 
 
+class Backend:
+    """Where a test's store lives: one SQLite file or one PostgreSQL database; ``open`` may be called
+    again (reopen), ``fresh`` moves to an empty location (one per hypothesis example)."""
+
+    def __init__(self, kind: str, tmp: Path, url: str | None) -> None:
+        self.kind, self.tmp, self.url = kind, tmp, url
+        self._n = itertools.count()
+        self.path = tmp / "h.sqlite3"
+
+    def open(self, **options: object) -> HistoryStore:
+        if self.kind == "sqlite":
+            return SQLiteHistoryStore(self.path, **options)
+        assert self.url is not None
+        return PostgreSQLHistoryStore(self.url, **options)
+
+    def fresh(self) -> None:
+        if self.kind == "sqlite":
+            self.path = self.tmp / f"h{next(self._n)}.sqlite3"
+        else:
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                conn.execute("DROP TABLE IF EXISTS orders, fills, utaex_schema")
+
+    def count(self, table: str) -> int:
+        if self.kind == "sqlite":
+            return db_count(self.path, table)
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "sqlite":
+        yield Backend("sqlite", tmp_path, None)
+        return
+    with pg_database() as url:
+        yield Backend("postgresql", tmp_path, url)
+
+
 @pytest.fixture
-def store(tmp_path: Path):
-    s = SQLiteHistoryStore(tmp_path / "h.sqlite3")
+def store(backend: Backend):
+    s = backend.open()
     yield s
     s.close()
 
@@ -93,8 +139,8 @@ def test_public_api_and_open_store(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_put_after_close_raises_and_close_is_idempotent(tmp_path: Path) -> None:
-    s = SQLiteHistoryStore(tmp_path / "h.sqlite3")
+def test_put_after_close_raises_and_close_is_idempotent(backend: Backend) -> None:
+    s = backend.open()
     put(s, 1, BASE)
     s.close()
     s.close()
@@ -102,10 +148,10 @@ def test_put_after_close_raises_and_close_is_idempotent(tmp_path: Path) -> None:
         put(s, 1, BASE + 1)
     with pytest.raises(StoreError):
         s.get_order(1, BASE)
-    assert db_count(tmp_path / "h.sqlite3", "orders") == 1  # close flushed
+    assert backend.count("orders") == 1  # close flushed
 
 
-def test_bad_cursor_and_limit_clamp(store: SQLiteHistoryStore) -> None:
+def test_bad_cursor_and_limit_clamp(store: HistoryStore) -> None:
     for i in range(150):
         put(store, 1, BASE + i)
     for bad in ("abc", "-5", "1.5", " 12"):
@@ -122,7 +168,7 @@ def test_bad_cursor_and_limit_clamp(store: SQLiteHistoryStore) -> None:
 
 
 @pytest.mark.parametrize("flush_between", [False, True])
-def test_upsert_latest_wins(store: SQLiteHistoryStore, flush_between: bool) -> None:
+def test_upsert_latest_wins(backend: Backend, store: HistoryStore, flush_between: bool) -> None:
     put(store, 1, BASE, "live", updated=1, v=1)
     if flush_between:
         store.flush()
@@ -139,32 +185,31 @@ def test_upsert_latest_wins(store: SQLiteHistoryStore, flush_between: bool) -> N
     store.flush()
     assert dec(store.get_order(1, BASE))["v"] == 4
     assert store.history_orders(1, FUT, None, None, None, 10, None)[0] == [odoc(BASE, "filled", 4)]
-    assert db_count(store.path, "orders") == 1
+    assert backend.count("orders") == 1
 
 
-def test_read_your_writes_before_flush(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite3"
-    s = SQLiteHistoryStore(path, linger=60.0)  # the writer holds small batches back: rows stay in the overlay
+def test_read_your_writes_before_flush(backend: Backend) -> None:
+    s = backend.open(linger=60.0)  # the writer holds small batches back: rows stay in the overlay
     try:
         put(s, 1, BASE, "live", v=1)
         s.flush()
         put(s, 1, BASE, "filled", updated=2000, v=2)  # newer version of a committed row, overlay only
         put(s, 1, BASE + 1, "cancelled", coid="x")
         s.put_fill(1, BASE + 5, BASE, FUT, "BTCUSDT", 1000, fdoc(1, BASE + 5, BASE))
-        assert db_count(path, "fills") == 0  # really not flushed
+        assert backend.count("fills") == 0  # really not flushed
         assert dec(s.get_order(1, BASE))["v"] == 2
         assert dec(s.get_order(1, client_oid="x"))["orderId"] == str(BASE + 1)
         assert all_pages(s, 1) == [BASE + 1, BASE]
         assert all_fills(s, 1) == [BASE + 5]
         assert all_pages(s, 1, statuses=("live",)) == []  # the committed "live" version is superseded
         s.flush()
-        assert db_count(path, "fills") == 1 and db_count(path, "orders") == 2
+        assert backend.count("fills") == 1 and backend.count("orders") == 2
         assert all_pages(s, 1) == [BASE + 1, BASE]
     finally:
         s.close()
 
 
-def test_get_order_by_id_and_client_oid(store: SQLiteHistoryStore) -> None:
+def test_get_order_by_id_and_client_oid(store: HistoryStore) -> None:
     put(store, 1, BASE + 1, "cancelled", coid="reused")
     put(store, 1, BASE + 2, "filled", coid="other")
     store.flush()
@@ -181,7 +226,7 @@ def test_get_order_by_id_and_client_oid(store: SQLiteHistoryStore) -> None:
     assert store.get_order(1) is None and store.get_order(1, client_oid="") is None
 
 
-def test_other_users_rows_never_returned(store: SQLiteHistoryStore) -> None:
+def test_other_users_rows_never_returned(store: HistoryStore) -> None:
     put(store, 1, BASE + 1, coid="same")
     store.put_fill(1, BASE + 10, BASE + 1, FUT, "BTCUSDT", 1000, fdoc(1, BASE + 10, BASE + 1))
     store.flush()
@@ -199,7 +244,7 @@ def test_other_users_rows_never_returned(store: SQLiteHistoryStore) -> None:
     assert store.get_order(1, BASE + 2) is None and all_fills(store, 2) == [BASE + 10]
 
 
-def test_history_filters_category_symbol_time_and_live_excluded(store: SQLiteHistoryStore) -> None:
+def test_history_filters_category_symbol_time_and_live_excluded(store: HistoryStore) -> None:
     rng = random.Random(7)
     rows = []
     for i in range(600):
@@ -226,8 +271,8 @@ def test_history_filters_category_symbol_time_and_live_excluded(store: SQLiteHis
         store.flush()
 
 
-def test_history_paging_5000_orders_while_rows_arrive(tmp_path: Path) -> None:
-    s = SQLiteHistoryStore(tmp_path / "h.sqlite3", max_pending=300)  # small buffer: constant batch churn
+def test_history_paging_5000_orders_while_rows_arrive(backend: Backend) -> None:
+    s = backend.open(max_pending=300)  # small buffer: constant batch churn
     rng = random.Random(11)
     ended_at_start: set[int] = set()
     live: list[int] = []
@@ -296,7 +341,7 @@ def test_history_paging_5000_orders_while_rows_arrive(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- fills
 
 
-def test_fills_paging_and_filters(store: SQLiteHistoryStore) -> None:
+def test_fills_paging_and_filters(backend: Backend, store: HistoryStore) -> None:
     expected = []
     for i in range(1500):
         exec_id, order_id = BASE + i * 2, BASE + (i // 3)
@@ -316,28 +361,27 @@ def test_fills_paging_and_filters(store: SQLiteHistoryStore) -> None:
                                                          and c == SPOT][::-1]
         assert all_fills(store, 1, None, None, 5_100, 5_199, limit=7) == [BASE + i * 2 for i in range(199, 99, -1)]
         store.flush()
-    assert db_count(store.path, "fills") == 3000
+    assert backend.count("fills") == 3000
 
 
 # --------------------------------------------------------------------------- durability and retention
 
 
-def test_persistence_across_close_and_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite3"
-    with SQLiteHistoryStore(path) as s:
+def test_persistence_across_close_and_reopen(backend: Backend) -> None:
+    with backend.open() as s:
         s.upsert_orders_bulk((1, BASE + i, f"c{i}", FUT, "BTCUSDT", "filled", 1000 + i, 1000 + i,
                               odoc(BASE + i, "filled")) for i in range(250))
         assert s.put_fills_bulk([(1, BASE + 7, BASE + 1, FUT, "BTCUSDT", 1001, fdoc(1, BASE + 7, BASE + 1))]) == 1
         put(s, 1, BASE + 1, "cancelled", updated=5000, v=9, coid="c1")
         before = all_pages(s, 1)
-    with SQLiteHistoryStore(path) as s:
+    with backend.open() as s:
         assert all_pages(s, 1) == before == [BASE + i for i in range(249, -1, -1)]
         assert dec(s.get_order(1, client_oid="c1")) == {"orderId": str(BASE + 1), "orderStatus": "cancelled",
                                                         "v": 9}
         assert all_fills(s, 1) == [BASE + 7]
 
 
-def test_prune(store: SQLiteHistoryStore) -> None:
+def test_prune(store: HistoryStore) -> None:
     for i in range(5000):
         put(store, 1, BASE + i, "live" if i % 100 == 0 else "filled", created=i)
         store.put_fill(1, BASE + i, BASE + i, FUT, "BTCUSDT", i, fdoc(1, BASE + i, BASE + i))
@@ -353,15 +397,16 @@ def test_prune(store: SQLiteHistoryStore) -> None:
 # --------------------------------------------------------------------------- engineering properties
 
 
-def test_backpressure_bounds_the_buffer(tmp_path: Path) -> None:
-    with SQLiteHistoryStore(tmp_path / "h.sqlite3", max_pending=50) as s:
+def test_backpressure_bounds_the_buffer(backend: Backend) -> None:
+    with backend.open(max_pending=50) as s:
         for i in range(20_000):
             put(s, i % 7, BASE + i)
             assert s._pending <= 50
         assert sum(len(all_pages(s, u)) for u in range(7)) == 20_000
 
 
-def test_queries_are_index_scans(store: SQLiteHistoryStore) -> None:
+def test_queries_are_index_scans(tmp_path: Path) -> None:  # SQLite's planner
+    store = SQLiteHistoryStore(tmp_path / "h.sqlite3")
     put(store, 1, BASE)
     store.put_fill(1, BASE, BASE, FUT, "BTCUSDT", 1, fdoc(1, BASE, BASE))
     store.flush()
@@ -388,17 +433,20 @@ def test_queries_are_index_scans(store: SQLiteHistoryStore) -> None:
                 assert "TEMP B-TREE" not in plan, (sql, plan)
     finally:
         conn.close()
+        store.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(
     st.tuples(st.just("order"), st.integers(1, 2), st.integers(0, 25), st.sampled_from(["live", "filled", "cancelled"]),
               st.sampled_from([FUT, SPOT]), st.sampled_from(["A", "B"])),
     st.tuples(st.just("fill"), st.integers(1, 2), st.integers(0, 25), st.sampled_from([FUT, SPOT])),
     st.tuples(st.just("flush")),
 ), max_size=80), st.integers(1, 7))
-def test_matches_reference_model(ops: list[tuple], limit: int) -> None:
-    with tempfile.TemporaryDirectory() as d, SQLiteHistoryStore(Path(d) / "h.sqlite3", max_pending=8) as s:
+def test_matches_reference_model(backend: Backend, ops: list[tuple], limit: int) -> None:
+    backend.fresh()  # one empty location per example
+    with backend.open(max_pending=8) as s:
         orders: dict[int, tuple] = {}
         fills: dict[tuple[int, int], str] = {}
         for n, op in enumerate(ops):
@@ -467,3 +515,32 @@ def test_throughput_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     with capsys.disabled():
         print(f"\n[store throughput] put_order accepted {n / (t1 - t0):,.0f}/s; flush of {n:,} rows {t2 - t1:.2f}s; "
               f"sustained put+commit {3 * n / (t3 - t2):,.0f} rows/s; history page (100) {(q1 - q0) / 2:.2f} ms")
+
+
+# --------------------------------------------------------------------------- PostgreSQL schema
+
+
+def test_postgresql_open_store_schema_and_migration(tmp_path: Path) -> None:
+    import psycopg
+
+    from utaex.store import postgresql as pgmod
+
+    with pg_database() as url:
+        with open_store(tmp_path / "data", url) as s:  # a URL names the store; nothing written to the data dir
+            assert isinstance(s, PostgreSQLHistoryStore) and not (tmp_path / "data" / "history.sqlite3").exists()
+            put(s, 1, BASE)
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT version FROM utaex_schema").fetchall() == [(pgmod.SCHEMA_VERSION,)]
+            conn.execute("DROP INDEX orders_by_client_oid")  # as version 1 left it
+            conn.execute("UPDATE utaex_schema SET version = 1")
+        with open_store(tmp_path, url) as s:  # migrated in place, rows kept
+            assert dec(s.get_order(1, client_oid=f"c{BASE}"))["orderId"] == str(BASE)
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT version FROM utaex_schema").fetchall() == [(pgmod.SCHEMA_VERSION,)]
+            assert conn.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'orders_by_client_oid'"
+                                ).fetchone()[0] == 1
+            conn.execute("UPDATE utaex_schema SET version = 99")
+        with pytest.raises(StoreError, match="newer"):
+            open_store(tmp_path, url)
+    with pytest.raises(StoreError, match="unsupported"):
+        open_store(tmp_path, "mysql://x/y")

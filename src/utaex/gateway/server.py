@@ -14,6 +14,7 @@ from typing import Any
 import uvicorn
 
 from ..core.instruments import InstrumentSet
+from ..store import StoreError
 from .app import App
 from .routes.admin import create_user, key_doc
 from .venue import Venue
@@ -40,13 +41,14 @@ def load_config(path: Path | None) -> dict[str, Any]:
 
 def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, admin_token: str | None = None,
               config: dict[str, Any] | None = None, seed: int = 0, demo: bool = True,
-              max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080) -> App:
+              max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080,
+              store_url: str | None = None) -> App:
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
                   max_open_orders=int(config.get("maxOpenOrders", max_open_orders)),
                   snapshot_every=int(config.get("snapshotEvery", 200_000)),
-                  keep_journal=bool(config.get("keepJournal", False)))
+                  keep_journal=bool(config.get("keepJournal", False)), store_url=store_url)
     token = admin_token or secrets.token_urlsafe(24)
     app = App(venue, admin_token=token, rate_limit=rate_limit)
     install_ws(app, config)  # /v3/ws/public and /v3/ws/private
@@ -95,12 +97,17 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, generated:
 
 
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
-          admin_token: str | None, seed: int = 0, log_level: str = "warning") -> None:
+          admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None) -> None:
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
-                    config=load_config(config_path), seed=seed, banner_host=host, banner_port=port)
+    try:
+        app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
+                        config=load_config(config_path), seed=seed, banner_host=host, banner_port=port,
+                        store_url=store_url)
+    except StoreError as exc:  # e.g. the PostgreSQL server named by --store is down
+        print(f"utaex: {exc}", file=sys.stderr)
+        sys.exit(2)
     # ws: pushes are framed once and fanned out as the same bytes (gateway/ws/frames.py), so no
     # per-connection compression
     kwargs: dict[str, Any] = {"http": "httptools", "ws": "websockets-sansio", "ws_per_message_deflate": False}

@@ -63,7 +63,7 @@ Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 class Venue:
     def __init__(self, data_dir: Path, *, instruments: InstrumentSet | None = None, fsync: bool = True,
                  seed: int = 0, max_open_orders: int = 400, snapshot_every: int = 200_000,
-                 keep_journal: bool = False) -> None:
+                 keep_journal: bool = False, store_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.instruments = instruments or InstrumentSet()
@@ -77,7 +77,7 @@ class Venue:
         self.last_done = 0.0
         # history writes yield to trading while commands are in flight, up to a bounded backlog that
         # reads still see (docs/decisions.md, "History store under load")
-        self.store: HistoryStore = open_store(self.data_dir, max_pending=HISTORY_BACKLOG + 50_000,
+        self.store: HistoryStore = open_store(self.data_dir, store_url, max_pending=HISTORY_BACKLOG + 50_000,
                                               defer_below=HISTORY_BACKLOG, busy=self._busy)
         self.market = MarketData()
         self.committer: AsyncGroupCommitter | None = None

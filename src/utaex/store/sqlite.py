@@ -141,6 +141,13 @@ class SQLiteHistoryStore(HistoryStore):
         self._error: BaseException | None = None
         self._rlock = threading.Lock()
         self._closed = False  # reader connection closed
+        self._open_backend()
+        self._thread = threading.Thread(target=self._run, name=f"history-writer:{self.path.name}", daemon=True)
+        self._thread.start()
+
+    # ---- backend hooks (a subclass on another database overrides these and the SQL below) ---------------
+    def _open_backend(self) -> None:
+        """Open the reader connection and start the writer process."""
         self._reader = _connect(self.path, check_same_thread=False)
         self._reader.execute("PRAGMA query_only = ON")
         ctx = multiprocessing.get_context("spawn")
@@ -149,8 +156,14 @@ class SQLiteHistoryStore(HistoryStore):
                                  name=f"utaex-history-writer:{self.path.name}", daemon=True)
         self._proc.start()
         child_end.close()
-        self._thread = threading.Thread(target=self._run, name=f"history-writer:{self.path.name}", daemon=True)
-        self._thread.start()
+
+    def _stop_writer(self) -> None:
+        """Called on the writer thread as it ends."""
+        try:
+            self._pipe.send_bytes(b"")  # stop
+            self._proc.join(30)
+        except (OSError, ValueError):
+            pass
 
     def _init_db(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,11 +306,7 @@ class SQLiteHistoryStore(HistoryStore):
                 self._refuse = f"history writer failed: {exc!r}"
                 self._done.notify_all()
         finally:
-            try:
-                self._pipe.send_bytes(b"")  # stop
-                self._proc.join(30)
-            except (OSError, ValueError):
-                pass
+            self._stop_writer()
             with self._lock:
                 self._done.notify_all()
 
