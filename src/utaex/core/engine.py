@@ -266,7 +266,7 @@ class Engine:
         return order
 
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
-        """GUIDE §4: every item in request order, in this one step; orderId wins over clientOid."""
+        """Every item in request order, in this one step; orderId wins over clientOid (docs/decisions.md)."""
         uid = cmd.uid
         find, end_order = self.find_pending, self.end_order
         out: list[Order | X.Reject] = []

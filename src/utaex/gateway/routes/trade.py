@@ -96,7 +96,7 @@ def _item_category(instruments: Any, category: str | None, symbol: str | None, s
 
 def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments: Any, *,
                     scoped: bool = True) -> CancelBatch:
-    """GUIDE §4: ``scoped`` (REST) requires category and symbol in every item; the WebSocket
+    """Batch cancel (docs/decisions.md): ``scoped`` (REST) requires category and symbol in every item; the WebSocket
     ``batch-cancel`` items name only orderId/clientOid and resolve among all the user's pending orders
     (a category or symbol given there is still checked and used as a filter)."""
     cats = set()
@@ -113,7 +113,7 @@ def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments
 
 
 def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dict[str, str]]:
-    """Per-item answers of a batch cancel, in request order (GUIDE §4 item 6)."""
+    """Per-item answers of a batch cancel, in request order: the real ids, or the ids as given plus code and msg."""
     out = []
     append = out.append
     for given, res in zip(items, results, strict=True):

@@ -4,7 +4,7 @@ Invariants:
 - Every figure comes from ``gateway.convert`` (the REST formatting), so a WS push and a REST read of
   the same state agree digit for digit; only names and casing differ, as the WS pages show.
 - ``order`` pushes carry a lower-case ``category`` and ``reduceOnly`` ``yes``/``no``; ``fill`` pushes
-  keep the upper-case category (reference notes §9 item 4).
+  keep the upper-case category (as Bitget's Fill Channel page shows).
 - Builders are pure functions of their inputs; callers decide when (and whether) to build.
 """
 

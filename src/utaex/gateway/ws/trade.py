@@ -6,7 +6,7 @@ Invariants:
   the helpers of ``routes/trade.py``; per-item results come from the same functions, so a WS
   ``batch-cancel`` answers item for item like ``POST /api/v3/trade/cancel-batch`` (plus Bitget's WS
   ``code "0"``/``msg "Success"`` on successful items). Its items name only orderId/clientOid and
-  resolve among all of the user's pending orders (GUIDE §4).
+  resolve among all of the user's pending orders (docs/decisions.md, Batch cancel).
 - Checked before anything else, as REST does: logged in, trade permission, and the per-UID rate
   limit of the matching REST endpoint under the same key (``"{uid}:{REST path}"``), so REST and WS
   calls share one budget. One request counts once, whatever its item count.
