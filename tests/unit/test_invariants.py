@@ -8,19 +8,19 @@
 2. A reference model: random limit orders and cancels on one SPOT book against a naive list-based
    price-time-priority book; which orders rest and how much each has filled must agree.
 
-The number of state-machine examples is ``UTAEX_HYPOTHESIS_EXAMPLES`` (default 2000) and the longest
-example ``UTAEX_HYPOTHESIS_STEPS`` steps (default 50): about 90 s on a 2-core machine.
+How many examples run, and how long the longest is, comes from the hypothesis profile (tests/conftest.py):
+``ci`` by default (100 state-machine examples, about 12 s on an idle 2-core machine), ``HYPOTHESIS_PROFILE=thorough``
+for the big run (2,000 examples).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import msgspec
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -44,8 +44,6 @@ from utaex.core import (
 from utaex.core.numbers import format_fixed
 
 T0 = 1_700_000_000_000
-EXAMPLES = int(os.environ.get("UTAEX_HYPOTHESIS_EXAMPLES", "2000"))
-STEPS = int(os.environ.get("UTAEX_HYPOTHESIS_STEPS", "50"))
 INSTRUMENTS = InstrumentSet()
 ENGINE_KW: dict[str, Any] = {"max_open_spot": 12, "max_open_futures": 12}
 N_USERS = 3
@@ -378,12 +376,6 @@ class EngineMachine(RuleBasedStateMachine):
         assert copy.books[("SPOT", "BTCUSDT")].depth("buy", 20) == self.eng.books[("SPOT", "BTCUSDT")].depth("buy", 20)
 
 
-EngineMachine.TestCase.settings = settings(
-    max_examples=EXAMPLES,
-    stateful_step_count=STEPS,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 TestEngineMachine = EngineMachine.TestCase
 
 
@@ -447,7 +439,7 @@ ref_op = st.one_of(
 
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples)  # cheap: three times the profile's count
 @given(ops=st.lists(ref_op, min_size=1, max_size=60))
 def test_matches_reference_book(ops: list[tuple[Any, ...]]) -> None:
     eng = Engine(INSTRUMENTS, max_open_spot=1000)

@@ -436,8 +436,8 @@ def test_queries_are_index_scans(tmp_path: Path) -> None:  # SQLite's planner
         store.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(max_examples=max(1, settings.default.max_examples * 2 // 5),  # each example opens a store
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(
     st.tuples(st.just("order"), st.integers(1, 2), st.integers(0, 25), st.sampled_from(["live", "filled", "cancelled"]),
               st.sampled_from([FUT, SPOT]), st.sampled_from(["A", "B"])),
