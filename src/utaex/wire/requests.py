@@ -3,9 +3,14 @@
 These structs are what the gateway decodes POST bodies with (unknown fields are refused) and what
 ``/openapi.json`` is generated from; our client builds the same structs. Every field is a string, as
 Bitget documents; numbers or booleans where a string is expected are a parameter error.
+
+The ``*Query`` structs describe the query parameters of the GET endpoints (``/openapi.json`` lists
+them); the gateway reads those parameters one by one and checks each as the field's description says.
 """
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import msgspec
 
@@ -87,20 +92,123 @@ class DepositRequest(_Body):
     amount: str
 
 
+# ---- query parameters of the GET endpoints ----------------------------------------------------------------
+Category = Annotated[str, msgspec.Meta(
+    description="SPOT, MARGIN, USDT-FUTURES, COIN-FUTURES or USDC-FUTURES (any case)")]
+Symbol = Annotated[str, msgspec.Meta(description="Symbol, e.g. BTCUSDT")]
+StartTime = Annotated[str, msgspec.Meta(description="Earliest creation time, Unix milliseconds")]
+EndTime = Annotated[str, msgspec.Meta(description="Latest creation time, Unix milliseconds")]
+Cursor = Annotated[str, msgspec.Meta(
+    description="The cursor of the previous page (the last id it held); omit for the first page")]
+PageLimit = Annotated[str, msgspec.Meta(description="Items per page, 1-100 (default 100)")]
+
+
+class _Query(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    pass
+
+
+class CoinsQuery(_Query):
+    coin: Annotated[str, msgspec.Meta(description="Only this coin, e.g. BTC")] | None = None
+
+
+class InstrumentsQuery(_Query):
+    """``instruments`` and ``tickers``: every symbol of the category, or only ``symbol``."""
+
+    category: Category
+    symbol: Symbol | None = None
+
+
+class OrderBookQuery(_Query):
+    category: Category
+    symbol: Symbol
+    limit: Annotated[str, msgspec.Meta(description="Levels per side, 1-200 (default 5)")] | None = None
+
+
+class PublicFillsQuery(_Query):
+    category: Category
+    symbol: Symbol
+    limit: Annotated[str, msgspec.Meta(description="Most recent trades, 1-100 (default 100)")] | None = None
+
+
+class FeeRateQuery(_Query):
+    category: Category
+    symbol: Symbol
+
+
+class OrderInfoQuery(_Query):
+    """Either id; ``orderId`` wins when both are given."""
+
+    orderId: Annotated[str, msgspec.Meta(description="Order id (either this or clientOid)")] | None = None
+    clientOid: Annotated[str, msgspec.Meta(description="Client order id (either this or orderId)")] | None = None
+
+
+class UnfilledOrdersQuery(_Query):
+    category: Category | None = None
+    symbol: Symbol | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
+class HistoryOrdersQuery(_Query):
+    """The last 90 days at most; ``startTime``-``endTime`` spans at most 30 days."""
+
+    category: Category
+    symbol: Symbol | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
+class FillsQuery(_Query):
+    """The last 90 days at most; ``startTime``-``endTime`` spans at most 30 days."""
+
+    category: Category | None = None
+    orderId: Annotated[str, msgspec.Meta(description="Only the fills of this order")] | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
+class PositionQuery(_Query):
+    category: Annotated[str, msgspec.Meta(description="USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+    symbol: Symbol | None = None
+    posSide: Annotated[str, msgspec.Meta(description="long or short (hedge mode)")] | None = None
+
+
+class AuditQuery(_Query):
+    replay: Annotated[str, msgspec.Meta(
+        description="1: also replay the whole journal and report its hash (slow on a long journal)")] | None = None
+
+
 PlaceBatchRequest = list[PlaceOrderRequest]
 CancelBatchRequest = list[CancelBatchItem]
 
 __all__ = [
+    "AuditQuery",
     "CancelBatchItem",
     "CancelBatchRequest",
     "CancelOrderRequest",
     "CancelSymbolRequest",
+    "CoinsQuery",
     "CountdownRequest",
     "CreateKeyRequest",
     "CreateUserRequest",
     "DepositRequest",
+    "FeeRateQuery",
+    "FillsQuery",
+    "HistoryOrdersQuery",
+    "InstrumentsQuery",
+    "OrderBookQuery",
+    "OrderInfoQuery",
     "PlaceBatchRequest",
     "PlaceOrderRequest",
+    "PositionQuery",
+    "PublicFillsQuery",
     "SetHoldModeRequest",
     "SetLeverageRequest",
+    "UnfilledOrdersQuery",
 ]

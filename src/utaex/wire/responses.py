@@ -371,6 +371,8 @@ class Audit(_Data):
     journalSeq: str = ""
     openOrders: str = ""
     journalFlushes: str = ""
+    historyUnrecorded: str = ""
+    historyBacklog: str = ""
     users: str = ""
     deposits: dict[str, str] = {}
     fees: dict[str, str] = {}

@@ -9,16 +9,7 @@ import msgspec
 
 from ...core import enums as E
 from ...core.numbers import fmt_amount, format_fixed
-from ...wire.requests import (
-    CancelBatchItem,
-    CancelOrderRequest,
-    CancelSymbolRequest,
-    CountdownRequest,
-    PlaceOrderRequest,
-    SetHoldModeRequest,
-    SetLeverageRequest,
-)
-from .. import convert
+from .. import convert, openapi
 from .. import params as P
 
 if TYPE_CHECKING:
@@ -142,51 +133,12 @@ def register(app: App) -> None:
             for eid, px, lots, side, ts in venue.market.recent_trades(inst.book_key, limit)
         ]
 
+    spec: list[bytes] = []  # built on first use, once every route is registered
+
     @app.route("GET", "/openapi.json", limit=PUBLIC_LIMIT)
-    async def openapi(req: Request) -> Any:
+    async def openapi_json(req: Request) -> Any:
         from ..app import Bare
 
-        return Bare(_openapi_doc(app))
-
-
-def _openapi_doc(app: App) -> bytes:
-    """OpenAPI 3.1 document generated from the request structs the gateway decodes with."""
-    bodies: dict[str, Any] = {
-        "/api/v3/trade/place-order": PlaceOrderRequest,
-        "/api/v3/trade/place-batch": list[PlaceOrderRequest],
-        "/api/v3/trade/cancel-order": CancelOrderRequest,
-        "/api/v3/trade/cancel-batch": list[CancelBatchItem],
-        "/api/v3/trade/cancel-symbol-order": CancelSymbolRequest,
-        "/api/v3/trade/countdown-cancel-all": CountdownRequest,
-        "/api/v3/account/set-leverage": SetLeverageRequest,
-        "/api/v3/account/set-hold-mode": SetHoldModeRequest,
-    }
-    (schemas, components) = msgspec.json.schema_components(
-        list(bodies.values()), ref_template="#/components/schemas/{name}")
-    body_schema = dict(zip(bodies, schemas, strict=True))
-    paths: dict[str, Any] = {}
-    for (method, path), route in sorted(app.routes.items()):
-        if path.startswith("/admin") or path == "/openapi.json":
-            continue
-        op: dict[str, Any] = {
-            "summary": path.rsplit("/", 1)[-1],
-            "responses": {"200": {"description": "Bitget envelope {code, msg, requestTime, data}"}},
-        }
-        if route.auth:
-            op["security"] = [{"AccessKey": [], "AccessSign": [], "AccessTimestamp": [], "AccessPassphrase": []}]
-        if path in body_schema:
-            op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema[path]}}}
-        paths.setdefault(path, {})[method.lower()] = op
-    doc = {
-        "openapi": "3.1.0",
-        "info": {"title": "utaex - Bitget UTA v3 compatible venue", "version": "0.1.0"},
-        "paths": paths,
-        "components": {
-            "schemas": components,
-            "securitySchemes": {name: {"type": "apiKey", "in": "header", "name": header} for name, header in (
-                ("AccessKey", "ACCESS-KEY"), ("AccessSign", "ACCESS-SIGN"),
-                ("AccessTimestamp", "ACCESS-TIMESTAMP"), ("AccessPassphrase", "ACCESS-PASSPHRASE"))},
-        },
-    }
-    return msgspec.json.encode(doc)
-
+        if not spec:
+            spec.append(openapi.encode(app))
+        return Bare(spec[0])
