@@ -22,7 +22,7 @@ from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
 from .auth import authenticate
 from .errors import NOT_FOUND, RATE_LIMITED, ApiError
 from .ratelimit import RateLimiter
-from .venue import Venue
+from .venue import Venue, VenueFailed
 
 log = logging.getLogger("utaex.gateway")
 
@@ -109,6 +109,8 @@ class App:
         elif kind == "websocket":
             if self.ws_handler is None:
                 await send({"type": "websocket.close", "code": 1008})
+            elif self.venue.failed is not None:  # fail-stop: nothing more is shown
+                await send({"type": "websocket.close", "code": 1011})
             else:
                 await self.ws_handler(scope, receive, send)
         elif kind == "lifespan":
@@ -160,6 +162,11 @@ class App:
                 who = str(req.api.uid) if req.api is not None else req.client
                 if not self.limiter.allow(f"{who}:{path}", route.limit, time.monotonic()):
                     raise RATE_LIMITED
+            venue = self.venue
+            if venue.failed is not None:
+                raise VenueFailed(str(venue.failed))
+            if method == "GET" and venue.committer is not None and venue.committer.records < venue.committer.appended:
+                await venue.settled()  # a read shows only what is durable
             data = await route.handler(req)
             if type(data) is Bare:
                 payload = data.payload
@@ -168,6 +175,10 @@ class App:
         except ApiError as err:
             status = err.status
             payload = self.encode(Envelope(err.code, err.msg, int(time.time() * 1000), None))
+        except VenueFailed:  # journal failure: not acknowledged, the venue is stopping (docs/decisions.md)
+            status = 503
+            payload = self.encode(Envelope("25000", "System error, please try again later",
+                                           int(time.time() * 1000), None))
         except Exception:
             log.exception("unexpected error on %s %s", method, path)
             status = 500

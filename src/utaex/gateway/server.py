@@ -1,4 +1,11 @@
-"""Build and run the venue: recovery, the demo account on first start, uvicorn, graceful stop."""
+"""Build and run the venue: bind, lock the data dir, recovery, the demo account on first start, uvicorn,
+graceful stop.
+
+Start-up order: the listening socket is bound first (a port in use fails before anything is created),
+then the data dir is locked (a second venue on it fails before reading it), then recovery; the banner
+with credentials is printed only once the socket listens and the venue is recovered. A journal failure
+stops the server with exit status ``EXIT_JOURNAL_FAILED`` (docs/decisions.md, "Journal failure").
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,20 @@ import json
 import logging
 import os
 import secrets
+import signal
+import socket
 import sys
+import threading
 import tomllib
+from collections.abc import Generator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from ..core.instruments import InstrumentSet
+from ..journal import DataDirLocked
 from ..store import StoreError
 from .app import App
 from .routes.admin import create_user, key_doc
@@ -23,6 +36,44 @@ from .ws import install as install_ws
 log = logging.getLogger("utaex.server")
 
 DEMO_BALANCES = {"USDT": "100000", "USDC": "100000", "BTC": "10", "ETH": "100"}
+TOKEN_FILE = "admin-token"
+EXIT_USAGE = 2  # the port is in use, the data dir is held, the store is unreachable
+EXIT_JOURNAL_FAILED = 70  # the journal could not make a command durable: fail-stop (restart recovers)
+
+
+def admin_token_for(data_dir: Path) -> str:
+    """The data dir's admin token: generated on first start and kept in ``<data_dir>/admin-token``
+    (mode 0600), so a token exported once keeps working across restarts."""
+    path = Path(data_dir) / TOKEN_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        token = path.read_text().strip()
+        if token:
+            return token
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    token = secrets.token_urlsafe(24)
+    try:
+        os.write(fd, (token + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return token
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free port); raises OSError when it is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)  # connections wait in the backlog until uvicorn accepts: the banner tells the truth
+    except BaseException:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 def load_config(path: Path | None) -> dict[str, Any]:
@@ -49,7 +100,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
                   max_open_orders=int(config.get("maxOpenOrders", max_open_orders)),
                   snapshot_every=int(config.get("snapshotEvery", 200_000)),
                   keep_journal=bool(config.get("keepJournal", False)), store_url=store_url)
-    token = admin_token or secrets.token_urlsafe(24)
+    token = admin_token or admin_token_for(data_dir)
     app = App(venue, admin_token=token, rate_limit=rate_limit)
     install_ws(app, config)  # /v3/ws/public and /v3/ws/private
     base = f"http://{banner_host}:{banner_port}"
@@ -64,13 +115,14 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
             key = next((k for k in eng.keys.values() if k.uid == uid and not k.read_only), None)
             if key is not None:
                 creds = key_doc(uid, key.api_key, key.secret, key.passphrase, False)
-        print_banner(base, token, creds, admin_token is None, venue.recovered_commands)
+        print_banner(base, token, creds, None if admin_token else data_dir / TOKEN_FILE, venue.recovered_commands)
 
     app.on_ready.append(on_ready)
     return app
 
 
-def print_banner(base: str, token: str, creds: dict[str, Any] | None, generated: bool, recovered: int) -> None:
+def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file: Path | None,
+                 recovered: int) -> None:
     lines = [f"utaex is serving Bitget UTA v3 at {base}"]
     if recovered:
         lines.append(f"  resumed: replayed {recovered} journaled commands")
@@ -92,7 +144,7 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, generated:
             "ex.cancel_orders(ids, 'BTC/USDT')  # POST /api/v3/trade/cancel-batch",
             "print([o['status'] for o in ex.fetch_canceled_orders('BTC/USDT')][:3])",
         ]
-    lines.append(f"  admin token{' (generated)' if generated else ''}: {token}")
+    lines.append(f"  admin token{f' (kept in {token_file})' if token_file else ''}: {token}")
     print("\n".join(lines), flush=True)
 
 
@@ -101,13 +153,21 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = load_config(config_path)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        print(f"utaex: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    port = int(sock.getsockname()[1])
     try:
         app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
-                        config=load_config(config_path), seed=seed, banner_host=host, banner_port=port,
+                        config=config, seed=seed, banner_host=host, banner_port=port,
                         store_url=store_url)
-    except StoreError as exc:  # e.g. the PostgreSQL server named by --store is down
+    except (StoreError, DataDirLocked) as exc:  # e.g. the PostgreSQL server named by --store is down
+        sock.close()
         print(f"utaex: {exc}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(EXIT_USAGE)
     # ws: pushes are framed once and fanned out as the same bytes (gateway/ws/frames.py), so no
     # per-connection compression
     kwargs: dict[str, Any] = {"http": "httptools", "ws": "websockets-sansio", "ws_per_message_deflate": False}
@@ -120,15 +180,31 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     cfg = uvicorn.Config(app, host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
                          timeout_graceful_shutdown=10, proxy_headers=False, server_header=False, **kwargs)
     server = _Server(cfg)
-    server.run()
+
+    def stop_on_failure(exc: BaseException) -> None:
+        server.should_exit = True
+
+    app.venue.on_failure.append(stop_on_failure)
+    server.run(sockets=[sock])
+    if app.venue.failed is not None:
+        print(f"utaex: stopped after a journal failure: {app.venue.failed}", file=sys.stderr)
+        sys.exit(EXIT_JOURNAL_FAILED)
     if not server.started:
         sys.exit(3)
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, but a SIGTERM/SIGINT stop that drained and snapshotted exits with status 0
-    (uvicorn re-raises the signal after shutting down)."""
+    """uvicorn's server whose SIGTERM/SIGINT stop, once drained and snapshotted, exits with status 0
+    (uvicorn's own signal capture re-raises the signal after shutting down)."""
 
-    def handle_exit(self, sig: int, frame: Any) -> None:
-        super().handle_exit(sig, frame)
-        self._captured_signals.clear()
+    @contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

@@ -31,6 +31,7 @@ from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent,
 from ..core.instruments import InstrumentSet
 from ..journal import (
     AsyncGroupCommitter,
+    DataDirLock,
     decode_records,
     list_segments,
     load_latest_snapshot,
@@ -60,12 +61,22 @@ GC_YOUNG_THRESHOLD = 20_000
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
 
 
+class VenueFailed(RuntimeError):
+    """The journal failed: the venue acknowledges and shows nothing more (fail-stop, docs/decisions.md)."""
+
+
 class Venue:
     def __init__(self, data_dir: Path, *, instruments: InstrumentSet | None = None, fsync: bool = True,
                  seed: int = 0, max_open_orders: int = 400, snapshot_every: int = 200_000,
                  keep_journal: bool = False, store_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # one venue per data dir: taken before anything in it is read or created (raises DataDirLocked)
+        self._lock = DataDirLock(self.data_dir).acquire()
+        #: set on the first journal failure; from then on nothing is applied, acknowledged or shown
+        self.failed: BaseException | None = None
+        #: called once with the failure (the server stops and exits non-zero)
+        self.on_failure: list[Callable[[BaseException], None]] = []
         self.instruments = instruments or InstrumentSet()
         self.fsync = fsync
         self.seed = seed
@@ -77,8 +88,12 @@ class Venue:
         self.last_done = 0.0
         # history writes yield to trading while commands are in flight, up to a bounded backlog that
         # reads still see (docs/decisions.md, "History store under load")
-        self.store: HistoryStore = open_store(self.data_dir, store_url, max_pending=HISTORY_BACKLOG + 50_000,
-                                              defer_below=HISTORY_BACKLOG, busy=self._busy)
+        try:
+            self.store: HistoryStore = open_store(self.data_dir, store_url, max_pending=HISTORY_BACKLOG + 50_000,
+                                                  defer_below=HISTORY_BACKLOG, busy=self._busy)
+        except BaseException:
+            self._lock.release()
+            raise
         self.market = MarketData()
         self.committer: AsyncGroupCommitter | None = None
         self.next_seq = 1
@@ -148,7 +163,12 @@ class Venue:
             await asyncio.sleep(3600)
 
     async def close(self) -> None:
-        """Drain in-flight commands, write a snapshot, stop."""
+        """Drain in-flight commands, write a snapshot, stop. After a journal failure nothing is drained or
+        snapshotted: the engine holds state that never became durable, and the next start recovers
+        from the journal alone."""
+        if self.failed is not None:
+            await self._close_failed()
+            return
         for handle in self.countdowns.values():
             handle.cancel()
         self.countdowns.clear()
@@ -168,6 +188,56 @@ class Venue:
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
             self._gc_thresholds = None
+        self._lock.release()
+
+    async def _close_failed(self) -> None:
+        for handle in self.countdowns.values():
+            handle.cancel()
+        self.countdowns.clear()
+        for pending in (self._retention, self._snapshotting, self._record_timer):
+            if pending is not None:
+                pending.cancel()
+        self._unrecorded.clear()  # rows of commands that may not be durable never reach the history
+        if self.committer is not None:
+            try:
+                await self.committer.close()  # the failed writer refuses to flush; the file is closed
+            except Exception:
+                log.exception("closing the failed journal")
+            self.committer = None
+        await asyncio.to_thread(self.store.close)
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
+        self._lock.release()
+
+    def fail_stop(self, exc: BaseException) -> VenueFailed:
+        """Record the first journal failure and tell the listeners; returns the error to raise."""
+        if self.failed is None:
+            self.failed = exc
+            log.critical("journal failure (%s: %s): nothing more is acknowledged or shown; the venue stops, and "
+                         "the next start recovers from the journal", type(exc).__name__, exc)
+            for callback in self.on_failure:
+                try:
+                    callback(exc)
+                except Exception:  # pragma: no cover - a listener must not stop the others
+                    log.exception("failure listener")
+        return VenueFailed(f"journal failure: {self.failed}")
+
+    def check_serving(self) -> None:
+        if self.failed is not None:
+            raise self.fail_stop(self.failed)
+
+    async def settled(self) -> None:
+        """Wait until every command applied so far is durable, so that a read shows journaled state only
+        (cheap when nothing is in flight); raises ``VenueFailed`` after a journal failure."""
+        committer = self.committer
+        while committer is not None and committer.records < committer.appended and self.failed is None:
+            try:
+                await committer.drain()
+            except Exception as exc:
+                raise self.fail_stop(exc) from exc
+            committer = self.committer
+        self.check_serving()
 
     async def snapshot(self) -> None:
         """Write a snapshot of everything applied so far and start a new journal segment.
@@ -175,9 +245,13 @@ class Venue:
         The sequencer is paused while the journal drains and the state is captured, so the new
         segment starts exactly after the snapshot's last command; the file is written afterwards."""
         assert self.committer is not None
+        self.check_serving()
         gate = self._gate = asyncio.Event()
         try:
-            await self.committer.drain()
+            try:
+                await self.committer.drain()
+            except Exception as exc:
+                raise self.fail_stop(exc) from exc
             payload = self.engine.snapshot()
             seq = self.next_seq - 1
             self.since_snapshot = 0
@@ -225,12 +299,19 @@ class Venue:
     async def execute(self, cmd: Command) -> Any:
         """Apply a command, journal it, and return its result once it is durable."""
         committer = self.committer
+        if self.failed is not None:
+            raise self.fail_stop(self.failed)
         if committer is None:
             raise RuntimeError("venue is not running")
         while self._gate is not None:
             await self._gate.wait()
+            if self.failed is not None:
+                raise self.fail_stop(self.failed)
         result, events = self.engine.apply(cmd)
-        fut = committer.append(self._encode(cmd))
+        try:
+            fut = committer.append(self._encode(cmd))
+        except Exception as exc:  # the journal failed earlier (or is closed): this state change is not durable
+            raise self.fail_stop(exc) from exc
         self.next_seq += 1
         self.since_snapshot += 1
         if not self.next_seq % GC_FREEZE_EVERY:
@@ -239,6 +320,8 @@ class Venue:
         self.inflight += 1
         try:
             await fut
+        except Exception as exc:  # write or fsync failed: not acknowledged, and the venue stops
+            raise self.fail_stop(exc) from exc
         finally:
             self.inflight -= 1
             self.last_done = time.monotonic()

@@ -6,6 +6,7 @@ plus every journal record after it; ``open_for_append`` continues the journal at
 """
 
 from .codec import HEADER_SIZE, MAX_PAYLOAD, decode_records, encode_record
+from .lock import DataDirLock, DataDirLocked
 from .log import AsyncGroupCommitter, JournalError, JournalWriter, fsync_dir, journal_path, list_segments
 from .recovery import JournalCorrupt, Recovery, open_for_append, prune, prune_segments, recover, rotate
 from .snapshot import (
@@ -21,6 +22,8 @@ __all__ = [
     "HEADER_SIZE",
     "MAX_PAYLOAD",
     "AsyncGroupCommitter",
+    "DataDirLock",
+    "DataDirLocked",
     "JournalCorrupt",
     "JournalError",
     "JournalWriter",
