@@ -1,12 +1,13 @@
 """Recorded Bitget UTA responses (ccxt's static fixtures) against what utaex answers for the same request.
 
-For every recorded ``/api/v3`` response of an endpoint utaex serves, the same kind of request is sent to a real
-utaex server in a comparable state, and every field name of the recording must be present in our answer with the
-same JSON type (string / number / bool / null / list / dict), recursively. Our extra fields are allowed and
-collected by ``shape_report()``. Trigger / strategy-order cases are skipped (utaex has no strategy orders).
+The recordings are vendored in ``tests/data/bitget-uta-responses.json`` (see tests/data/README.md). For every
+recorded ``/api/v3`` response of an endpoint utaex serves, the same kind of request is sent to a real utaex server
+in a comparable state, and every field name of the recording must be present in our answer with the same JSON type
+(string / number / bool / null / list / dict), recursively. Our extra fields are allowed and collected by
+``shape_report()``. Trigger / strategy-order recordings are not vendored (utaex has no strategy orders).
 
-Known, intended difference: ``requestTime`` is a JSON number in our envelope (GUIDE §3: current Bitget responses
-send a number); most recordings have a string.
+Known, intended difference: ``requestTime`` is a JSON number in our envelope (current Bitget responses send a
+number); most recordings have a string.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pytest
 from support import Server, start_server
 from utaex.wire.signing import sign_headers
 
-FIXTURES = Path(__file__).parents[3] / "shared/reference/ccxt-bitget-uta-fixtures.json"
+FIXTURES = Path(__file__).parents[1] / "data/bitget-uta-responses.json"
 METHODS = {"fetchTicker", "fetchOrderBook", "fetchBalance", "fetchOpenOrders", "fetchOrder", "fetchClosedOrders",
            "fetchCanceledOrders", "fetchMyTrades", "fetchPositions", "createOrder", "createOrders", "cancelOrder",
            "cancelOrders", "cancelAllOrders", "fetchTrades", "setLeverage", "setPositionMode"}
@@ -32,18 +33,12 @@ FUNDS = {"USDT": "1000000", "USDC": "1000000", "BTC": "100", "ETH": "1000"}
 
 
 def recorded_cases() -> list[dict[str, Any]]:
-    if not FIXTURES.exists():
-        return []
-    cases = json.loads(FIXTURES.read_text())
-    return [c for c in cases if c["kind"] == "response" and c["method"] in METHODS]
+    cases: list[dict[str, Any]] = json.loads(FIXTURES.read_text())
+    return cases
 
 
 def case_params() -> list[Any]:
-    cases = recorded_cases()
-    if not cases:
-        return [pytest.param(None, id="fixtures-absent",
-                             marks=pytest.mark.skip(reason=f"recorded fixtures not found at {FIXTURES}"))]
-    return [pytest.param(c, id=f"{c['method']}: {c['description']}") for c in cases]
+    return [pytest.param(c, id=f"{c['method']}: {c['description']}") for c in recorded_cases()]
 
 
 # ---- JSON shape comparison ---------------------------------------------------------------------------------
@@ -240,13 +235,6 @@ PROBES: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 
 
-def skip_reason(case: dict[str, Any]) -> str | None:
-    text = case["description"].lower()
-    if "trigger" in text or "strategy" in text:
-        return "trigger/strategy orders are not served by utaex"
-    return None
-
-
 def diff_case(world: World, case: dict[str, Any]) -> Diff:
     probe = PROBES.get(case["description"])
     assert probe is not None, f"no probe for recorded case {case['method']}: {case['description']!r}"
@@ -258,9 +246,6 @@ def diff_case(world: World, case: dict[str, Any]) -> Diff:
 
 @pytest.mark.parametrize("case", case_params())
 def test_recorded_fields_are_present_with_the_same_type(world: World, case: dict[str, Any]) -> None:
-    reason = skip_reason(case)
-    if reason:
-        pytest.skip(reason)
     diff = diff_case(world, case)
     mismatched = [m for m in diff.mismatched if (m[0].removeprefix("$."), m[1], m[2]) not in KNOWN_DIFFERENCES]
     assert diff.missing == [] and mismatched == [], {"missing": diff.missing, "type mismatches": mismatched}
@@ -268,10 +253,10 @@ def test_recorded_fields_are_present_with_the_same_type(world: World, case: dict
 
 def test_every_recorded_case_is_covered() -> None:
     cases = recorded_cases()
-    if not cases:
-        pytest.skip(f"recorded fixtures not found at {FIXTURES}")
-    unmapped = [c["description"] for c in cases if not skip_reason(c) and c["description"] not in PROBES]
+    assert cases and all(c["kind"] == "response" for c in cases)
+    unmapped = [c["description"] for c in cases if c["description"] not in PROBES]
     assert unmapped == []
+    assert set(PROBES) == {c["description"] for c in cases}, "a probe without a recording"
     assert {c["method"] for c in cases} == METHODS
 
 
@@ -279,8 +264,6 @@ def shape_report(world: World) -> dict[str, Any]:
     """Extra / missing fields and type differences per recorded case (for humans; see the test module doc)."""
     out: dict[str, Any] = {}
     for case in recorded_cases():
-        if skip_reason(case):
-            continue
         diff = diff_case(world, case)
         out[f"{case['method']}: {case['description']}"] = {
             "missing": sorted(set(diff.missing)), "extra": sorted(set(diff.extra)),
