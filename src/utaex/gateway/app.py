@@ -57,12 +57,13 @@ class Request:
 
 
 class Bare:
-    """A handler result sent as is, without the Bitget envelope (``/openapi.json``)."""
+    """A handler result sent as is, without the Bitget envelope (``/openapi.json``, the console's files)."""
 
-    __slots__ = ("payload",)
+    __slots__ = ("headers", "payload")
 
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, payload: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.payload = payload
+        self.headers = headers or JSON_HEADERS
 
 
 Handler = Callable[[Request], Awaitable[Any]]
@@ -87,6 +88,7 @@ class App:
         self.on_ready: list[Callable[[], Awaitable[None]]] = []
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
         self.prefix_routes: list[tuple[str, str, str, Handler]] = []
+        self.pages: dict[tuple[str, str], Route] = {}  # the web console's files: not Bitget's API, not in OpenAPI
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
         from .routes import register_all
@@ -144,8 +146,9 @@ class App:
         method = scope["method"]
         path = scope["path"]
         status = 200
+        headers_out = JSON_HEADERS
         try:
-            route = self.routes.get((method, path)) or self._prefix_route(method, path)
+            route = self.routes.get((method, path)) or self._prefix_route(method, path) or self.pages.get((method, path))
             if route is None:
                 raise NOT_FOUND
             body = await self._read_body(receive)
@@ -170,6 +173,7 @@ class App:
             data = await route.handler(req)
             if type(data) is Bare:
                 payload = data.payload
+                headers_out = data.headers
             else:
                 payload = self.encode(Envelope(SUCCESS_CODE, SUCCESS_MSG, int(time.time() * 1000), data))
         except ApiError as err:
@@ -184,7 +188,7 @@ class App:
             status = 500
             payload = self.encode(Envelope("25000", "System error, please try again later",
                                            int(time.time() * 1000), None))
-        await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+        await send({"type": "http.response.start", "status": status, "headers": headers_out})
         await send({"type": "http.response.body", "body": payload})
 
     def _prefix_route(self, method: str, path: str) -> Route | None:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(app: App) -> None:
-    from . import account, admin, public, trade
+    from . import account, admin, console, public, trade
 
-    for module in (public, account, trade, admin):
+    for module in (public, account, trade, admin, console):
         module.register(app)

@@ -1,0 +1,23 @@
+"""Helpers of the web console suite: screenshots for docs/, orders placed over the REST API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+__all__ = ["DOCS", "expect", "place", "screenshot"]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def screenshot(pg: Any, name: str, full_page: bool = False) -> None:
+    """Save the page as docs/console-<name>.png (the pictures docs/console.md shows)."""
+    pg.screenshot(path=str(DOCS / f"console-{name}.png"), full_page=full_page)
+
+
+def place(client: Any, side: str, price: str, qty: str, category: str = "SPOT", symbol: str = "BTCUSDT") -> str:
+    """A limit order placed over REST; its orderId."""
+    body = {"category": category, "symbol": symbol, "side": side, "orderType": "limit", "qty": qty, "price": price}
+    return str(client.post("/api/v3/trade/place-order", body)["orderId"])
