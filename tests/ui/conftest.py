@@ -40,8 +40,10 @@ class ConsoleLog:
         return [(k, t) for k, t in bad if not any(p.search(t) for p in self.allowed)]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one module: Playwright's sync API keeps an event loop running in this thread while it
+    lives, which later tests that call ``asyncio.run`` must not meet."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install chromium)")

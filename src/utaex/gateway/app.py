@@ -148,7 +148,8 @@ class App:
         status = 200
         headers_out = JSON_HEADERS
         try:
-            route = self.routes.get((method, path)) or self._prefix_route(method, path) or self.pages.get((method, path))
+            route = (self.routes.get((method, path)) or self._prefix_route(method, path)
+                     or self.pages.get((method, path)))
             if route is None:
                 raise NOT_FOUND
             body = await self._read_body(receive)
