@@ -35,7 +35,14 @@ def ids(order: Order) -> dict[str, str]:
     return {"orderId": str(order.order_id), "clientOid": order.client_oid}
 
 
+PRESET_TPSL = ("takeProfit", "stopLoss", "tpTriggerBy", "slTriggerBy", "tpOrderType", "slOrderType",
+               "tpLimitPrice", "slLimitPrice")
+
+
 def to_place(uid: int, ts: int, body: PlaceOrderRequest) -> PlaceOrder:
+    for name in PRESET_TPSL:  # not served yet: refused, never silently dropped (docs/decisions.md)
+        if getattr(body, name) is not None:
+            raise param_error(name)
     cat = P.category(body.category)
     return PlaceOrder(
         ts=ts, uid=uid, category=cat, symbol=body.symbol, side=P.lower(body.side), order_type=P.lower(body.orderType),
