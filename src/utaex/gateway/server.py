@@ -9,7 +9,6 @@ stops the server with exit status ``EXIT_JOURNAL_FAILED`` (docs/decisions.md, "J
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
@@ -17,7 +16,6 @@ import signal
 import socket
 import sys
 import threading
-import tomllib
 from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +26,9 @@ import uvicorn
 from ..core.instruments import InstrumentSet
 from ..journal import DataDirLocked
 from ..store import StoreError
+from . import config as config_file
 from .app import App
+from .config import ConfigError
 from .routes.admin import create_user, key_doc
 from .venue import Venue
 from .ws import install as install_ws
@@ -77,17 +77,9 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def load_config(path: Path | None) -> dict[str, Any]:
-    """A TOML or JSON file: ``instruments = [...]`` (see docs/configuration.md) and other settings."""
-    if path is None:
-        return {}
-    text = path.read_bytes()
-    if path.suffix == ".json":
-        data = json.loads(text)
-    else:
-        data = tomllib.loads(text.decode())
-    if not isinstance(data, dict):
-        raise ValueError("config file must hold a table/object")
-    return data
+    """A TOML or JSON config file, checked: an unknown key or a bad value raises ``ConfigError``
+    (gateway/config.py, docs/configuration.md)."""
+    return config_file.load(path)
 
 
 def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, admin_token: str | None = None,
@@ -153,7 +145,11 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = load_config(config_path)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        print(f"utaex: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
     try:
         sock = bind(host, port)
     except OSError as exc:
