@@ -61,7 +61,9 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML or JSON file with instruments and settings (docs/configuration.md).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Id seed, for reproducible ids.")
-@click.option("--log-level", default="warning", show_default=True)
+@click.option("--log-level", default="warning", show_default=True, callback=lambda _c, _p, v: v.lower(),
+              type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
+              help="What goes to stderr; info adds an access log line per request.")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="History store: postgresql://USER@HOST:PORT/DB (default: SQLite in the data dir).")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,

@@ -1,6 +1,6 @@
 """``utaex serve`` as a user starts it: the config file is checked (an unknown key or a bad value stops the
-start with a message naming it), and every config key and environment variable the code reads is
-documented in docs/configuration.md."""
+start with a message naming it), every config key and environment variable the code reads is
+documented in docs/configuration.md, ``--log-level info`` gives an access log, and a clean stop says so."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from websockets.sync.client import connect
 
-from support import free_port
+from support import ADMIN_TOKEN, Server, free_port
 from utaex.gateway.config import KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,3 +67,49 @@ def test_every_environment_variable_is_documented() -> None:
     first_cells = re.findall(r"^\|([^|]*)\|", env_section, re.M)
     documented = {name for cell in first_cells for name in re.findall(r"`(UTAEX_[A-Z_]+)`", cell)}
     assert used <= documented, used - documented
+
+
+ACCESS = re.compile(r'INFO utaex\.access: 127\.0\.0\.1:\d+ "(GET|POST|WS) (\S+)" (\d+|-) (\d+\.\d+) (ms|s)$')
+STOPPED = re.compile(r"^utaex stopped: drained and snapshotted at journal seq (\d+); "
+                     r"`utaex serve --data-dir (.+)` resumes here$", re.M)
+
+
+def requests(srv: Server) -> None:
+    with httpx.Client(base_url=srv.base_url, timeout=10) as http:
+        assert http.get("/api/v3/market/tickers", params={"category": "SPOT"}).status_code == 200
+        assert http.get("/no/such/path").status_code == 404
+        assert http.post("/admin/v1/users", json={}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert http.post("/admin/v1/users", json={}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code \
+            == 200
+    with connect(srv.base_url.replace("http://", "ws://") + "/v3/ws/public", open_timeout=10) as ws:
+        ws.send("ping")
+        assert ws.recv(timeout=10) == "pong"
+
+
+def test_info_level_logs_every_request_and_the_stop(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "data", free_port(), ("--log-level", "INFO")).start()
+    requests(srv)
+    assert srv.stop() == 0
+    lines = [m.groups() for m in map(ACCESS.search, srv.log().splitlines()) if m]
+    seen = [(method, path, status) for method, path, status, _, _ in lines]
+    assert ("GET", "/api/v3/market/tickers?category=SPOT", "200") in seen
+    assert ("GET", "/no/such/path", "404") in seen
+    assert seen.count(("POST", "/admin/v1/users", "401")) == 1 and ("POST", "/admin/v1/users", "200") in seen
+    assert ("WS", "/v3/ws/public", "101") in seen
+    assert all((unit == "s") == (method == "WS") and float(took) < 10_000 for method, _, _, took, unit in lines)
+    stopped = STOPPED.search(srv.log())
+    assert stopped and int(stopped.group(1)) >= 2 and stopped.group(2) == str(tmp_path / "data"), srv.log()
+
+
+def test_default_level_has_no_access_log_but_says_it_stopped(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "data", free_port()).start()
+    requests(srv)
+    assert srv.stop() == 0
+    assert "utaex.access" not in srv.log() and "INFO" not in srv.log()
+    assert STOPPED.search(srv.log()), srv.log()
+
+
+def test_log_level_must_be_a_level(tmp_path: Path) -> None:
+    done = serve(tmp_path, "--log-level", "loud")
+    assert done.returncode == 2 and "'loud' is not one of" in done.stderr, done.stderr
+    assert not (tmp_path / "data").exists()

@@ -27,6 +27,8 @@ from ..core.instruments import InstrumentSet
 from ..journal import DataDirLocked
 from ..store import StoreError
 from . import config as config_file
+from .accesslog import AccessLog
+from .accesslog import log as access_log
 from .app import App
 from .config import ConfigError
 from .routes.admin import create_user, key_doc
@@ -173,7 +175,9 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         kwargs["loop"] = "uvloop"
     except ImportError:  # pragma: no cover - non-POSIX platforms
         kwargs["loop"] = "asyncio"
-    cfg = uvicorn.Config(app, host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
+    # the access log (gateway/accesslog.py) wraps the app only when it is on: no cost per request otherwise
+    asgi: Any = AccessLog(app) if access_log.isEnabledFor(logging.INFO) else app
+    cfg = uvicorn.Config(asgi, host=host, port=port, lifespan="on", access_log=False, log_level=log_level,
                          timeout_graceful_shutdown=10, proxy_headers=False, server_header=False, **kwargs)
     server = _Server(cfg)
 
@@ -187,6 +191,8 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         sys.exit(EXIT_JOURNAL_FAILED)
     if not server.started:
         sys.exit(3)
+    print(f"utaex stopped: drained and snapshotted at journal seq {app.venue.next_seq - 1}; "
+          f"`utaex serve --data-dir {data_dir}` resumes here", flush=True)
 
 
 class _Server(uvicorn.Server):
