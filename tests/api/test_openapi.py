@@ -79,6 +79,8 @@ def test_every_registered_route_is_documented(doc: dict[str, Any], registered: l
 def test_every_operation_has_a_response_schema(doc: dict[str, Any]) -> None:
     for path, ops in doc["paths"].items():
         for method, op in ops.items():
+            assert "content" in op["responses"]["200"], (
+                f"{method.upper()} {path} has no entry in OPERATIONS (src/utaex/gateway/openapi.py)")
             schema = op["responses"]["200"]["content"]["application/json"]["schema"]
             if path != "/openapi.json":
                 assert schema["properties"]["data"], (method, path)
