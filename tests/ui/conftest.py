@@ -72,7 +72,7 @@ def page(browser: Any, console: ConsoleLog) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
-    pg.on("console", lambda m: console.entries.append((f"console.{m.type}", m.text)))
+    pg.on("console", lambda m: console.entries.append((f"console.{m.type}", f"{m.text} {m.location.get('url', '')}")))
     pg.on("pageerror", lambda e: console.entries.append(("pageerror", str(e))))
     cdp = context.new_cdp_session(pg)
     cdp.send("Log.enable")

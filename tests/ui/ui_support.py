@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-__all__ = ["DOCS", "expect", "place", "screenshot"]
+__all__ = ["DOCS", "expect", "login", "place", "screenshot"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -21,3 +21,14 @@ def place(client: Any, side: str, price: str, qty: str, category: str = "SPOT", 
     """A limit order placed over REST; its orderId."""
     body = {"category": category, "symbol": symbol, "side": side, "orderType": "limit", "qty": qty, "price": price}
     return str(client.post("/api/v3/trade/place-order", body)["orderId"])
+
+
+def login(pg: Any, server: Any, creds: dict[str, str], expect_ok: bool = True) -> None:
+    """Open the account page and log in with the form, as a person would."""
+    pg.goto(server.base_url + "/account")
+    pg.locator("#login-key").fill(creds["apiKey"])
+    pg.locator("#login-secret").fill(creds["secretKey"])
+    pg.locator("#login-passphrase").fill(creds["passphrase"])
+    pg.locator("#login-submit").click()
+    if expect_ok:
+        expect(pg.locator("#app")).to_be_visible()

@@ -1,10 +1,11 @@
 // Markets page: every instrument with its ticker; for the chosen one the order book (WS books15),
 // recent trades (WS publicTrade), candles (REST candles when served, then WS kline) and the ticker.
+import { renderBook } from "./book.js";
 import { CandleChart } from "./chart.js";
 import { $, CATEGORIES, Feed, el, fillTable, fmtClock, publicGet, serves, statusBadge } from "./common.js";
 import * as D from "./decimal.js";
 
-const DEPTH = 15;
+const DEPTH = 15; // books15: each push is the whole top 15 levels a side
 const INTERVALS = ["1m", "5m", "15m", "1H", "4H", "1D"];
 const instruments = new Map(); // "CAT:SYMBOL" -> {category, symbol, ticker}
 let current = null; // {category, symbol}
@@ -97,33 +98,6 @@ function renderStats() {
   $("#stats").replaceChildren(...parts);
 }
 
-// ---- order book (books15: every push is the top 15 levels per side) ----------------------------------
-function renderBook(data) {
-  const asks = (data.a || []).slice(0, DEPTH);
-  const bids = (data.b || []).slice(0, DEPTH);
-  const cum = (levels) => {
-    let total = "0";
-    return levels.map(([p, s]) => {
-      total = D.add(total, s);
-      return [p, s, total];
-    });
-  };
-  const a = cum(asks);
-  const b = cum(bids);
-  const max = Math.max(1e-18, ...[...a, ...b].map((r) => +r[2]));
-  const row = (cls, [p, s, total]) => {
-    const pct = `${((+total / max) * 100).toFixed(1)}%`;
-    const color = cls === "ask" ? "rgba(240,81,106,.16)" : "rgba(46,189,133,.16)";
-    return el("tr", { class: cls, style: { background: `linear-gradient(to left, ${color} ${pct}, transparent ${pct})` } },
-      el("td", {}, p), el("td", { class: "num" }, s), el("td", { class: "num" }, total));
-  };
-  $("#asks").replaceChildren(...a.reverse().map((r) => row("ask", r)));
-  $("#bids").replaceChildren(...b.map((r) => row("bid", r)));
-  const spread = $("#spread");
-  if (asks.length && bids.length) spread.textContent = `spread ${D.sub(asks[0][0], bids[0][0])}`;
-  else spread.textContent = asks.length || bids.length ? "one-sided book" : "no orders in the book";
-}
-
 // ---- trades --------------------------------------------------------------------------------------------
 function renderTrades() {
   fillTable($("#trades tbody"), trades.slice(0, 40).map((t) => el("tr", {},
@@ -207,11 +181,11 @@ function choose(category, symbol) {
   $("#symbol-title").textContent = symbol;
   $("#symbol-cat").textContent = category;
   renderStats();
-  renderBook({});
+  renderBook({}, DEPTH);
   trades = [];
   renderTrades();
   const t = instType(category);
-  feed.subscribe({ instType: t, topic: `books${DEPTH}`, symbol }, (_a, data) => data.length && renderBook(data[0]));
+  feed.subscribe({ instType: t, topic: `books${DEPTH}`, symbol }, (_a, data) => data.length && renderBook(data[0], DEPTH));
   feed.subscribe({ instType: t, topic: "publicTrade", symbol }, (action, data) => {
     trades = action === "snapshot" ? [...data] : [...data, ...trades].slice(0, 100);
     renderTrades();

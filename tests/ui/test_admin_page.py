@@ -1,0 +1,66 @@
+"""The admin page: the audit, creating users and keys and depositing through the admin API, by click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui_support import expect, screenshot
+
+from support import ADMIN_TOKEN, Server
+
+
+def open_admin(page: Any, server: Server, token: str) -> None:
+    page.goto(server.base_url + "/admin")
+    page.locator("#admin-token").fill(token)
+    page.locator("#token-submit").click()
+
+
+def test_wrong_token_is_refused_with_the_venues_error(ui_venue: Server, page: Any, console: Any) -> None:
+    console.allow(r"Failed to load resource: the server responded with a status of 401 .*/admin/v1/audit")
+    open_admin(page, ui_venue, "not-the-token")
+    expect(page.locator("#token-error")).to_have_text(
+        "Refused by the venue: 40014 Incorrect permissions, admin bearer token required (HTTP 401)")
+    expect(page.locator("#app")).to_be_hidden()
+
+
+def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
+    open_admin(page, ui_venue, ADMIN_TOKEN)
+    expect(page.locator("#problems")).to_have_text("✓ All invariants hold: no problems found.")
+    users_before = int(ui_venue.admin("GET", "/admin/v1/audit")["users"])
+    expect(page.locator("#audit-users")).to_have_text(str(users_before))
+    expect(page.locator("#controls")).to_contain_text("no simulator, fault or clock controls yet")
+
+    page.locator("#u-BTC").fill("2.5")
+    page.locator("#u-submit").click()
+    result = page.locator("#user-result")
+    expect(result).to_contain_text("Created.")
+    creds = {field: result.locator(f"td[data-field='{label}']").inner_text()
+             for field, label in (("uid", "UID"), ("apiKey", "API key"), ("secretKey", "Secret key"),
+                                  ("passphrase", "Passphrase"))}
+    expect(page.locator("#audit-users")).to_have_text(str(users_before + 1))
+    expect(page.locator("#users tbody tr")).to_have_count(1)
+    expect(page.locator("#d-uid")).to_have_value(creds["uid"])
+
+    page.locator("#d-coin").select_option("BTC")
+    page.locator("#d-amount").fill("0.75")
+    page.locator("#d-submit").click()
+    expect(page.locator("#deposit-result")).to_have_text(f"Deposited 0.75 BTC to uid {creds['uid']}")
+    with ui_venue.client(creds) as client:
+        assets = {a["coin"]: a["balance"] for a in client.get("/api/v3/account/assets")["assets"]}
+    assert assets["BTC"] == "3.25" and assets["USDT"] == "100000"
+
+    page.locator("#k-perm").select_option("read")
+    page.locator("#k-submit").click()
+    expect(page.locator("#key-result")).to_contain_text("uta_read")
+    key = {field: page.locator(f"#key-result td[data-field='{label}']").inner_text()
+           for field, label in (("apiKey", "API key"), ("secretKey", "Secret key"), ("passphrase", "Passphrase"))}
+    with ui_venue.client(key) as client:
+        assert client.get("/api/v3/account/settings")["uid"] == creds["uid"]
+    expect(page.locator("#users tbody tr")).to_have_count(2)
+
+    page.locator("#replay").click()
+    expect(page.locator("#audit-replayHash")).to_contain_text("(equals the state hash ✓)")
+    audit = ui_venue.admin("GET", "/admin/v1/audit")
+    expect(page.locator("#coin-BTC td").nth(1)).to_have_text(audit["deposits"]["BTC"])
+    expect(page.locator("#coin-BTC td").nth(4)).to_have_text("0 ✓")
+    screenshot(page, "admin", full_page=True)
