@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,14 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def screenshot(pg: Any, name: str, full_page: bool = False) -> None:
-    """Save the page as docs/console-<name>.png (the pictures docs/console.md shows)."""
-    pg.screenshot(path=str(DOCS / f"console-{name}.png"), full_page=full_page)
+    """Take the picture docs/console.md shows as docs/console-<name>.png.
+
+    Written into docs/ only with ``UTAEX_SCREENSHOTS=1`` (a test run must not dirty the checkout: ids and
+    times differ on every run); otherwise the picture is taken and dropped."""
+    png = pg.screenshot(full_page=full_page)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("UTAEX_SCREENSHOTS") == "1":
+        (DOCS / f"console-{name}.png").write_bytes(png)
 
 
 def place(client: Any, side: str, price: str, qty: str, category: str = "SPOT", symbol: str = "BTCUSDT") -> str:
