@@ -38,7 +38,9 @@ class Op:
     bare: bool = False  # answered without the Bitget envelope
 
 
-_ADMIN_UID = "/admin/v1/users/{uid}"
+# the path parameter a prefix route's variable segment stands for (any other prefix: {id})
+PATH_PARAMS = {"/admin/v1/users/": ("uid", "The user's uid", {"type": "string", "pattern": "^[0-9]{1,19}$"})}
+_ANY_ID = ("id", "The identifier in the path", {"type": "string"})
 
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/v2/public/time"): Op("Get server time", "Public", R.ServerTime, page="common/Get-Server-Time"),
@@ -170,9 +172,8 @@ def _routes(app: App) -> list[tuple[str, str, str, Any]]:
     """(method, route name, OpenAPI path, auth) of every registered route, in path order."""
     out = [(m, p, p, r.auth) for (m, p), r in app.routes.items()]
     for m, prefix, suffix, _handler in app.prefix_routes:
-        if prefix != "/admin/v1/users/":  # pragma: no cover - no other prefix route exists
-            raise ValueError(f"no OpenAPI path template for prefix route {prefix}*{suffix}")
-        out.append((m, prefix + "*" + suffix, _ADMIN_UID + suffix, "admin"))
+        name = PATH_PARAMS.get(prefix, _ANY_ID)[0]
+        out.append((m, prefix + "*" + suffix, prefix + "{" + name + "}" + suffix, "admin"))
     return sorted(out, key=lambda r: (r[2], r[0]))
 
 
@@ -216,10 +217,10 @@ def document(app: App) -> dict[str, Any]:
                                        "content": {"application/json": {"schema": content}}}
         else:
             doc["responses"]["200"] = {"description": "Success: Bitget envelope {code, msg, requestTime, data}"}
-        if "{uid}" in path:
+        if "*" in name:
+            param, text, schema = PATH_PARAMS.get(name.split("*", 1)[0], _ANY_ID)
             doc.setdefault("parameters", []).insert(0, {
-                "name": "uid", "in": "path", "required": True, "description": "The user's uid",
-                "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"}})
+                "name": param, "in": "path", "required": True, "description": text, "schema": schema})
         if auth == "admin":
             doc["security"] = [{"AdminToken": []}]
             doc["responses"]["401"] = {"$ref": "#/components/responses/Unauthorized"}
