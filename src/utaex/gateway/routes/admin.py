@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.commands import CreateApiKey, CreateUser, Deposit
 from ...core.ledger import Account, ApiKey
+from ...core.numbers import DP, NumberError, parse_fixed
 from ...wire.requests import CreateKeyRequest, CreateUserRequest, DepositRequest
 from .. import params as P
 from ..errors import ApiError, param_error
@@ -32,12 +33,21 @@ def key_doc(uid: int, api_key: str, secret: str, passphrase: str, read_only: boo
             "permissions": ["uta_read"] if read_only else ["uta_read", "uta_trade"]}
 
 
+def _positive_amount(text: str) -> bool:
+    """A deposit amount the engine accepts: a positive decimal with at most 18 decimals."""
+    try:
+        units, exact = parse_fixed(text, DP)
+    except NumberError:
+        return False
+    return exact and units > 0
+
+
 async def create_user(venue: Venue, balances: dict[str, str], read_only: bool = False) -> dict[str, Any]:
-    for coin, amount in balances.items():
+    for coin, amount in balances.items():  # all checked before anything is created: all or nothing
         if coin not in venue.instruments.coins:
             raise ApiError("25201", "Currency does not exist")
-        if not isinstance(amount, str):
-            raise param_error("balances")
+        if not isinstance(amount, str) or not _positive_amount(amount):
+            raise param_error(f"balances.{coin}")
     api_key, secret, passphrase = new_credentials()
     acct = await venue.execute(CreateUser(ts=venue.now_ms(), api_key=api_key, secret=secret,
                                           passphrase=passphrase, read_only=read_only))
