@@ -119,7 +119,8 @@ _ERRORS = {
     "RateLimited": "Over the endpoint's rate limit (code 429)",
     "Unauthorized": "Missing or wrong admin bearer token (code 40014)",
 }
-_SIGNED = [{"AccessKey": [], "AccessSign": [], "AccessTimestamp": [], "AccessPassphrase": []}]
+_SIGNED: list[dict[str, list[str]]] = [
+    {"AccessKey": [], "AccessSign": [], "AccessTimestamp": [], "AccessPassphrase": []}]
 
 
 def _plain(schema: dict[str, Any]) -> dict[str, Any]:
