@@ -97,3 +97,16 @@ def test_book_ticker_and_public_trades(connect, user):
     assert [t.symbol for t in public.tickers(cat)] == ["BTCUSDT", "ETHUSDT"]
     (perp,) = public.tickers("USDC-FUTURES", "ETHPERP")
     assert perp.markPrice != "" and perp.fundingRate == "0"
+
+
+def test_candles(connect):
+    public = connect()
+    cat, sym = "USDC-FUTURES", "BTCPERP"
+    rows = public.candles(cat, sym, "1m")
+    assert all(isinstance(r, list) and len(r) == 7 and all(isinstance(x, str) for x in r) for r in rows)
+    assert public.candles(cat, sym, "1D", kind="mark", limit=2) == [[*r[:5], "0", "0"] for r in
+                                                                    public.candles(cat, sym, "1D", limit=2)]
+    assert public.history_candles(cat, sym, "1m", start_time=0, end_time=1000) == []
+    with pytest.raises(BitgetError) as err:
+        public.history_candles(cat, sym, "3H")
+    assert err.value.code == "40020"

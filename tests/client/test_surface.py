@@ -24,6 +24,8 @@ METHODS = {
     "tickers": "/api/v3/market/tickers",
     "orderbook": "/api/v3/market/orderbook",
     "market_fills": "/api/v3/market/fills",
+    "candles": "/api/v3/market/candles",
+    "history_candles": "/api/v3/market/history-candles",
     "account_settings": "/api/v3/account/settings",
     "assets": "/api/v3/account/assets",
     "fee_rate": "/api/v3/account/fee-rate",

@@ -98,7 +98,7 @@ class Backend:
             import psycopg
 
             with psycopg.connect(self.url, autocommit=True) as conn:
-                conn.execute("DROP TABLE IF EXISTS orders, fills, utaex_schema")
+                conn.execute("DROP TABLE IF EXISTS orders, fills, bars, utaex_schema")
 
     def count(self, table: str) -> int:
         if self.kind == "sqlite":
@@ -129,7 +129,7 @@ def store(backend: Backend):
 
 
 def test_public_api_and_open_store(tmp_path: Path) -> None:
-    assert set(store_pkg.__all__) == {"ENDED_STATUSES", "MAX_LIMIT", "FillRow", "HistoryStore", "OrderRow",
+    assert set(store_pkg.__all__) == {"ENDED_STATUSES", "MAX_LIMIT", "BarRow", "FillRow", "HistoryStore", "OrderRow",
                                       "SQLiteHistoryStore", "StoreError", "open_store"}
     with open_store(tmp_path / "data") as s:
         assert isinstance(s, HistoryStore)
@@ -392,6 +392,32 @@ def test_prune(store: HistoryStore) -> None:
     assert len(all_pages(store, 1, statuses=("live",))) == 50  # live orders are never pruned
     assert all_fills(store, 1) == [BASE + i for i in range(4999, 3999, -1)]
     assert store.prune(4000) == 0
+
+
+def bar(ts: int, close: int = 100, *, cat: str = SPOT, sym: str = "BTCUSDT", last: int = 0) -> tuple:
+    return (cat, sym, ts, 100, 120, 90, close, 7, 10**30 + ts, last or BASE + ts)  # turnover beyond 64 bits
+
+
+def test_minute_bars_read_your_writes_replace_and_persist(backend: Backend) -> None:
+    m = 60_000
+    with backend.open() as s:
+        s.put_bars([bar(m * k) for k in range(1, 6)])
+        s.put_bars([bar(m * 3, close=111), bar(m * 2, cat="USDT-FUTURES")])
+        got = s.bars(SPOT, "BTCUSDT", 2 * m, 5 * m)  # before any flush: the overlay answers
+        assert [b.start for b in got] == [2 * m, 3 * m, 4 * m] and got[1].close == 111
+        assert got[0].turnover == 10**30 + 2 * m and isinstance(got[0], store_pkg.BarRow)
+        assert s.last_bar(SPOT, "BTCUSDT") == store_pkg.BarRow(*bar(5 * m))
+        assert s.last_bar(SPOT, "BTCUSDT", before=3 * m).start == 2 * m
+        assert s.last_bar(SPOT, "BTCUSDT", before=m) is None and s.last_bar(SPOT, "ETHUSDT") is None
+        s.flush()
+        s.put_bars([bar(m * 4, close=99)])  # a buffered row over a committed one
+        assert [b.close for b in s.bars(SPOT, "BTCUSDT", 0, 10 * m)] == [100, 100, 111, 99, 100]
+    with backend.open() as s:  # committed, exactly
+        assert [(b.start, b.close, b.turnover) for b in s.bars(SPOT, "BTCUSDT", 0, 10 * m)] == [
+            (k * m, {3: 111, 4: 99}.get(k, 100), 10**30 + k * m) for k in range(1, 6)]
+        assert [b.symbol for b in s.bars("USDT-FUTURES", "BTCUSDT", 0, 10 * m)] == ["BTCUSDT"]
+        assert s.prune(3 * m) == 2 + 1
+        assert [b.start for b in s.bars(SPOT, "BTCUSDT", 0, 10 * m)] == [3 * m, 4 * m, 5 * m]
 
 
 # --------------------------------------------------------------------------- engineering properties

@@ -76,6 +76,17 @@ class AsyncClient(BaseClient):
     async def market_fills(self, category: str, symbol: str, limit: int | None = None) -> list[R.PublicFill]:
         return await self.call(E.market_fills(category, symbol, limit))
 
+    async def candles(self, category: str, symbol: str, interval: str, *, start_time: int | None = None,
+                end_time: int | None = None, kind: str | None = None, limit: int | None = None) -> list[list[str]]:
+        return await self.call(E.candles(category, symbol, interval, start_time=start_time, end_time=end_time,
+                                    kind=kind, limit=limit))
+
+    async def history_candles(self, category: str, symbol: str, interval: str, *, start_time: int | None = None,
+                        end_time: int | None = None, kind: str | None = None,
+                        limit: int | None = None) -> list[list[str]]:
+        return await self.call(E.history_candles(category, symbol, interval, start_time=start_time,
+                                            end_time=end_time, kind=kind, limit=limit))
+
     # -- account ----------------------------------------------------------------------------------------------
 
     async def account_settings(self) -> R.AccountSettings:

@@ -122,6 +122,29 @@ def market_fills(category: str, symbol: str, limit: int | None = None) -> Call[l
                 signed=False, type=list[R.PublicFill])
 
 
+def _candle_params(category: str, symbol: str, interval: str, start_time: int | None, end_time: int | None,
+                   kind: str | None, limit: int | None) -> dict[str, Any]:
+    return {"category": category, "symbol": symbol, "interval": interval, "startTime": start_time,
+            "endTime": end_time, "type": kind, "limit": limit}
+
+
+def candles(category: str, symbol: str, interval: str, *, start_time: int | None = None,
+            end_time: int | None = None, kind: str | None = None, limit: int | None = None) -> Call[list[list[str]]]:
+    """Rows ``[ts, open, high, low, close, volume, turnover]`` (strings), oldest first; ``kind`` is the
+    ``type`` parameter (market, mark, index, premium)."""
+    return Call("GET", "/api/v3/market/candles",
+                _candle_params(category, symbol, interval, start_time, end_time, kind, limit),
+                signed=False, type=list[list[str]])
+
+
+def history_candles(category: str, symbol: str, interval: str, *, start_time: int | None = None,
+                    end_time: int | None = None, kind: str | None = None,
+                    limit: int | None = None) -> Call[list[list[str]]]:
+    return Call("GET", "/api/v3/market/history-candles",
+                _candle_params(category, symbol, interval, start_time, end_time, kind, limit),
+                signed=False, type=list[list[str]])
+
+
 # -- account --------------------------------------------------------------------------------------------------
 
 def account_settings() -> Call[R.AccountSettings]:

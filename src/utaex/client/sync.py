@@ -85,6 +85,17 @@ class Client(SyncTransport, BaseClient):
     def market_fills(self, category: str, symbol: str, limit: int | None = None) -> list[R.PublicFill]:
         return self.call(E.market_fills(category, symbol, limit))
 
+    def candles(self, category: str, symbol: str, interval: str, *, start_time: int | None = None,
+                end_time: int | None = None, kind: str | None = None, limit: int | None = None) -> list[list[str]]:
+        return self.call(E.candles(category, symbol, interval, start_time=start_time, end_time=end_time,
+                                    kind=kind, limit=limit))
+
+    def history_candles(self, category: str, symbol: str, interval: str, *, start_time: int | None = None,
+                        end_time: int | None = None, kind: str | None = None,
+                        limit: int | None = None) -> list[list[str]]:
+        return self.call(E.history_candles(category, symbol, interval, start_time=start_time,
+                                            end_time=end_time, kind=kind, limit=limit))
+
     # -- account ----------------------------------------------------------------------------------------------
 
     def account_settings(self) -> R.AccountSettings:

@@ -1,56 +1,69 @@
-"""Public market statistics derived from trades: 24 h ticker figures and recent public trades.
+"""Public market statistics derived from trades: the minute-bar feed, 24 h ticker figures and recent
+public trades.
 
-Not engine state: rebuilt from the event stream (recent history only), never journaled.
+Not engine state: rebuilt from the event stream, never journaled. The minute bars (``core.candles``)
+are the one source of the ``candles`` / ``history-candles`` endpoints, the WebSocket ``kline`` topic
+and the 24 h ticker figures. Each bar is handed to ``sink`` (the history store) when its minute
+closes and, through ``open_rows``, at every snapshot; after a restart ``seed`` reloads the last day's
+bars from the store and trades replayed from the journal at or below the newest stored bar's
+``last_exec`` are skipped (already counted), so every trade is counted exactly once.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable
 
-MINUTE = 60_000
+from ..core.candles import MINUTE, MinuteBar
+
 DAY_MINUTES = 1440
-
-
-class Bucket:
-    __slots__ = ("close", "high", "low", "minute", "open", "turnover", "volume")
-
-    def __init__(self, minute: int, price: int) -> None:
-        self.minute = minute
-        self.open = self.high = self.low = self.close = price
-        self.volume = 0  # lots
-        self.turnover = 0  # value units
+BookKey = tuple[str, str]
+BarSink = Callable[[list[tuple[str, str, int, int, int, int, int, int, int, int]]], None]
 
 
 class MarketData:
     def __init__(self, recent: int = 500) -> None:
-        self.buckets: dict[tuple[str, str], deque[Bucket]] = {}
-        self.trades: dict[tuple[str, str], deque[tuple[int, int, int, str, int]]] = {}
+        self.buckets: dict[BookKey, deque[MinuteBar]] = {}  # the last day's minute bars, oldest first
+        self.trades: dict[BookKey, deque[tuple[int, int, int, str, int]]] = {}
         self.recent = recent
+        self.floor: dict[BookKey, int] = {}  # trades with exec ids at or below are already in the bars
+        self.seeded_from = 0  # ms: the buckets hold every minute bar from here on (within the last day)
+        self.sink: BarSink | None = None
 
-    def on_trade(self, book_key: tuple[str, str], exec_id: int, price: int, lots: int, value: int,
+    def seed(self, book_key: BookKey, bars: Iterable[MinuteBar], floor: int) -> None:
+        """Reload stored minute bars (oldest first) before the journal is replayed."""
+        dq = self.buckets[book_key] = deque(bars)
+        self.floor[book_key] = max(floor, dq[-1].last_exec if dq else 0)
+
+    def on_trade(self, book_key: BookKey, exec_id: int, price: int, lots: int, value: int,
                  taker_side: str, ts: int) -> None:
+        tq = self.trades.get(book_key)
+        if tq is None:
+            tq = self.trades[book_key] = deque(maxlen=self.recent)
+        tq.append((exec_id, price, lots, taker_side, ts))
+        if exec_id <= self.floor.get(book_key, 0):
+            return
         minute = ts // MINUTE
         dq = self.buckets.get(book_key)
         if dq is None:
             dq = self.buckets[book_key] = deque()
         if not dq or dq[-1].minute != minute:
-            dq.append(Bucket(minute, price))
+            if dq and self.sink is not None:
+                self.sink([(*book_key, *dq[-1].row())])
+            dq.append(MinuteBar(minute * MINUTE, price))
             while dq and dq[0].minute <= minute - DAY_MINUTES:
                 dq.popleft()
-        b = dq[-1]
-        b.close = price
-        if price > b.high:
-            b.high = price
-        if price < b.low:
-            b.low = price
-        b.volume += lots
-        b.turnover += value
-        tq = self.trades.get(book_key)
-        if tq is None:
-            tq = self.trades[book_key] = deque(maxlen=self.recent)
-        tq.append((exec_id, price, lots, taker_side, ts))
+        dq[-1].add(price, lots, value, exec_id)
 
-    def day(self, book_key: tuple[str, str], now: int) -> tuple[int, int, int, int, int, int] | None:
+    def open_rows(self) -> list[tuple[str, str, int, int, int, int, int, int, int, int]]:
+        """The newest bar of every book as store rows (persisted at each snapshot and on close)."""
+        return [(*bk, *dq[-1].row()) for bk, dq in self.buckets.items() if dq]
+
+    def complete_from(self, now: int) -> int:
+        """Earliest ms from which ``buckets`` hold every minute bar (older ones: the store)."""
+        return max(self.seeded_from, (now // MINUTE - DAY_MINUTES + 1) * MINUTE)
+
+    def day(self, book_key: BookKey, now: int) -> tuple[int, int, int, int, int, int] | None:
         """(open, high, low, last, volume lots, turnover units) over the last 24 h, or None."""
         dq = self.buckets.get(book_key)
         if not dq:
@@ -63,7 +76,7 @@ class MarketData:
         return (live[0].open, max(b.high for b in live), min(b.low for b in live), live[-1].close,
                 sum(b.volume for b in live), sum(b.turnover for b in live))
 
-    def recent_trades(self, book_key: tuple[str, str], limit: int) -> list[tuple[int, int, int, str, int]]:
+    def recent_trades(self, book_key: BookKey, limit: int) -> list[tuple[int, int, int, str, int]]:
         tq = self.trades.get(book_key)
         if not tq:
             return []

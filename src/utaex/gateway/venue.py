@@ -25,6 +25,7 @@ from typing import Any
 import msgspec
 
 from ..core import enums as E
+from ..core.candles import MINUTE, MinuteBar
 from ..core.commands import AnyCommand, CancelAll, Command
 from ..core.engine import Engine
 from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent
@@ -43,7 +44,7 @@ from ..journal import (
 from ..journal import prune as prune_journal
 from ..store import HistoryStore, open_store
 from . import convert
-from .marketdata import MarketData
+from .marketdata import DAY_MINUTES, MarketData
 
 log = logging.getLogger("utaex.venue")
 
@@ -95,6 +96,7 @@ class Venue:
             self._lock.release()
             raise
         self.market = MarketData()
+        self.market.sink = self.store.put_bars  # minute bars persist as they close (docs/decisions.md, "Candles")
         self.committer: AsyncGroupCommitter | None = None
         self.next_seq = 1
         self.since_snapshot = 0
@@ -125,6 +127,7 @@ class Venue:
     def recover(self) -> None:
         """Load the newest snapshot and replay the journal after it (synchronous, before serving)."""
         rec = recover(self.data_dir)
+        self._seed_bars()
         if rec.snapshot is not None:
             self.engine = self._new_engine(rec.snapshot)
         for payload in rec.records:
@@ -141,6 +144,17 @@ class Venue:
         gc.freeze()
         writer = open_for_append(self.data_dir, self.next_seq, fsync=self.fsync)
         self.committer = AsyncGroupCommitter(writer)
+
+    def _seed_bars(self) -> None:
+        """Reload the last day's minute bars from the store (before the journal replay re-feeds trades)."""
+        seed_from = (int(time.time() * 1000) // MINUTE - DAY_MINUTES + 1) * MINUTE
+        self.market.seeded_from = seed_from
+        for bk in dict.fromkeys(i.book_key for i in self.instruments.by_key.values()):
+            newest = self.store.last_bar(*bk)
+            if newest is None:
+                continue
+            rows = self.store.bars(*bk, min(seed_from, newest.start), newest.start + MINUTE)
+            self.market.seed(bk, (MinuteBar.from_row(r[2:]) for r in rows), newest.last_exec)
 
     def start(self) -> None:
         assert self.committer is not None
@@ -184,6 +198,7 @@ class Venue:
         if self._record_timer is not None:
             self._record_timer.cancel()
         self.history()
+        self.store.put_bars(self.market.open_rows())
         await asyncio.to_thread(self.store.close)
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
@@ -253,6 +268,7 @@ class Venue:
             except Exception as exc:
                 raise self.fail_stop(exc) from exc
             payload = self.engine.snapshot()
+            self.store.put_bars(self.market.open_rows())  # with the flush below: bars complete up to `seq`
             seq = self.next_seq - 1
             self.since_snapshot = 0
             await self.committer.replace_writer(rotate(self.data_dir, self.next_seq, fsync=self.fsync))

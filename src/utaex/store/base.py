@@ -26,6 +26,10 @@ Contract shared by every implementation (SQLite now, PostgreSQL later):
   not here: a store answers any range it is given.
 * ``limit`` is clamped to ``1..MAX_LIMIT``; a cursor that is not a non-negative integer raises
   ``ValueError`` (the gateway maps it to a parameter error).
+* Minute bars (the candle feed, ``utaex.core.candles``) are keyed by ``(category, symbol, start)``,
+  ``category`` being the order book's (SPOT for SPOT and MARGIN); a repeated put replaces the bar. A
+  bar row is ``BarRow``; the turnover (value units, beyond 64 bits) is kept exactly as decimal text.
+  Reads see every put (read-your-writes, like orders); ``prune`` also removes bars older than its bound.
 * The store is not the durability source of truth: the command journal is. A store may lose rows
   that were not yet flushed when the process died; the gateway refreshes them from replay.
 """
@@ -40,6 +44,7 @@ from typing import NamedTuple
 __all__ = [
     "ENDED_STATUSES",
     "MAX_LIMIT",
+    "BarRow",
     "FillRow",
     "HistoryStore",
     "OrderRow",
@@ -83,6 +88,21 @@ class FillRow(NamedTuple):
     symbol: str
     created: int
     doc: bytes
+
+
+class BarRow(NamedTuple):
+    """One minute bar of one book, in ``put_bars`` order: ticks, lots and value units (ints)."""
+
+    category: str
+    symbol: str
+    start: int
+    open: int
+    high: int
+    low: int
+    close: int
+    volume: int
+    turnover: int
+    last_exec: int
 
 
 def parse_cursor(cursor: str | None) -> int | None:
@@ -147,6 +167,18 @@ class HistoryStore(ABC):
         """
 
     @abstractmethod
+    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]]) -> None:
+        """Upsert minute bars (``BarRow``-shaped tuples) by ``(category, symbol, start)``. Non-blocking."""
+
+    @abstractmethod
+    def bars(self, category: str, symbol: str, start: int, end: int) -> list[BarRow]:
+        """The book's minute bars with ``start <= bar.start < end``, oldest first."""
+
+    @abstractmethod
+    def last_bar(self, category: str, symbol: str, before: int | None = None) -> BarRow | None:
+        """The book's newest minute bar (opening before ``before`` when given), or None."""
+
+    @abstractmethod
     def flush(self) -> None:
         """Block until every row put before this call is committed. Raises ``StoreError`` if the writer failed."""
 
@@ -156,7 +188,7 @@ class HistoryStore(ABC):
 
     @abstractmethod
     def prune(self, older_than_ms: int) -> int:
-        """Retention: delete ended orders (``ENDED_STATUSES``) and fills created before ``older_than_ms``.
+        """Retention: delete ended orders (``ENDED_STATUSES``), fills and minute bars created before ``older_than_ms``.
 
         Returns the number of rows deleted. Blocking (it flushes first and may take a while): call it
         off the event loop, e.g. with ``asyncio.to_thread``.

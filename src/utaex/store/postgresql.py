@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from .base import ENDED_STATUSES, StoreError
-from .sqlite import SQLiteHistoryStore, _Overlay
+from .sqlite import SQLiteHistoryStore, _BarOverlay, _Overlay
 
 __all__ = ["SCHEMA_VERSION", "PostgreSQLHistoryStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS utaex_schema (version INTEGER NOT NULL);
@@ -60,8 +60,22 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 );
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
+CREATE TABLE IF NOT EXISTS bars (
+    category  TEXT NOT NULL,
+    symbol    TEXT NOT NULL,
+    ts        BIGINT NOT NULL,
+    o         BIGINT NOT NULL,
+    h         BIGINT NOT NULL,
+    l         BIGINT NOT NULL,
+    c         BIGINT NOT NULL,
+    vol       BIGINT NOT NULL,
+    turnover  TEXT NOT NULL,
+    last_exec BIGINT NOT NULL,
+    PRIMARY KEY (category, symbol, ts)
+);
 """
-# Migrations: version -> statements that bring the previous version to it (version 1 had no clientOid index).
+# Migrations: version -> statements that bring the previous version to it (version 1 had no clientOid index,
+# version 2 no minute bars; the schema text above already creates missing tables on every start).
 _MIGRATIONS: dict[int, str] = {2: "CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid);"}
 
 _UPSERT_ORDER = (
@@ -73,6 +87,12 @@ _UPSERT_ORDER = (
 _UPSERT_FILL = (
     "INSERT INTO fills (uid, exec_id, order_id, category, symbol, created, doc) VALUES (%s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
+)
+_UPSERT_BAR = (
+    "INSERT INTO bars (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (category, symbol, ts) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,"
+    " c = excluded.c, vol = excluded.vol, turnover = excluded.turnover, last_exec = excluded.last_exec"
 )
 _PRUNE_CHUNK = 2000
 _HINTS = re.compile(r" INDEXED BY \w+|\+(?=[a-z_])")
@@ -136,10 +156,11 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
         with self._writer_lock:
             self._writer.close()
 
-    def _ship(self, orders: _Overlay, fills: _Overlay) -> None:
+    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay) -> None:
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
-        if not order_rows and not fill_rows:
+        bar_rows = [row for per in bars.values() for row in per.values()]
+        if not order_rows and not fill_rows and not bar_rows:
             return
         with self._writer_lock:
             conn = self._writer
@@ -149,6 +170,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
                         cur.executemany(_UPSERT_ORDER, order_rows)
                     if fill_rows:
                         cur.executemany(_UPSERT_FILL, fill_rows)
+                    if bar_rows:
+                        cur.executemany(_UPSERT_BAR, bar_rows)
             except Exception as exc:
                 raise StoreError(f"history database write failed: {exc}") from exc
 
@@ -167,6 +190,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
             ("DELETE FROM orders WHERE (uid, category, order_id) IN (SELECT uid, category, order_id FROM orders"
              f" WHERE created < %s AND status = ANY(%s) LIMIT {_PRUNE_CHUNK})", (older_than_ms, list(ENDED_STATUSES))),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills WHERE created < %s"
+             f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            (f"DELETE FROM bars WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM bars WHERE ts < %s"
              f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
         )
         deleted = 0

@@ -38,11 +38,11 @@ from pathlib import Path
 
 import msgspec
 
-from .base import ENDED_STATUSES, HistoryStore, StoreError, clamp_limit, parse_cursor
+from .base import ENDED_STATUSES, BarRow, HistoryStore, StoreError, clamp_limit, parse_cursor
 
 __all__ = ["SQLiteHistoryStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -69,6 +69,19 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
+CREATE TABLE IF NOT EXISTS bars (
+    category  TEXT NOT NULL,
+    symbol    TEXT NOT NULL,
+    ts        INTEGER NOT NULL,
+    o         INTEGER NOT NULL,
+    h         INTEGER NOT NULL,
+    l         INTEGER NOT NULL,
+    c         INTEGER NOT NULL,
+    vol       INTEGER NOT NULL,
+    turnover  TEXT NOT NULL,
+    last_exec INTEGER NOT NULL,
+    PRIMARY KEY (category, symbol, ts)
+) WITHOUT ROWID;
 """
 # Index notes. Writes dominate (tens of thousands of ended orders per second under load), so each row
 # touches two b-trees only: the clustered primary key, which also pages a user's history per category
@@ -89,13 +102,22 @@ _UPSERT_FILL = (
     "INSERT INTO fills (uid, exec_id, order_id, category, symbol, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
 )
+_UPSERT_BAR = (
+    "INSERT INTO bars (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (category, symbol, ts) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,"
+    " c = excluded.c, vol = excluded.vol, turnover = excluded.turnover, last_exec = excluded.last_exec"
+)
+_BAR_COLUMNS = "ts, o, h, l, c, vol, turnover, last_exec"
 _PRUNE_CHUNK = 2000
 
 # Overlay row layouts (the insert statements' column order, so a batch goes to executemany as is).
 # order: (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
 # fill:  (uid, exec_id, order_id, category, symbol, created, doc)
+# bar:   (category, symbol, ts, o, h, l, c, vol, turnover as text, last_exec)
 _Row = tuple
 _Overlay = dict[int, dict[int, _Row]]  # uid -> key (order_id / exec_id) -> row
+_BarOverlay = dict[tuple[str, str], dict[int, _Row]]  # (category, symbol) -> ts -> row
 
 
 def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -131,6 +153,8 @@ class SQLiteHistoryStore(HistoryStore):
         self._dirty_fills: _Overlay = {}
         self._inflight_orders: _Overlay = {}
         self._inflight_fills: _Overlay = {}
+        self._dirty_bars: _BarOverlay = {}
+        self._inflight_bars: _BarOverlay = {}
         self._pending = 0  # distinct dirty keys
         self._swap_gen = 0  # batches taken by the writer
         self._done_gen = 0  # batches committed
@@ -225,6 +249,23 @@ class SQLiteHistoryStore(HistoryStore):
                 self._writer_idle = False
                 self._work.notify()
 
+    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]]) -> None:
+        with self._lock:
+            if self._pending >= self._max_pending:
+                self._wait_for_room()
+            if self._refuse is not None:
+                raise StoreError(self._refuse)
+            for cat, sym, ts, o, h, lo, c, vol, turnover, last_exec in rows:
+                per = self._dirty_bars.get((cat, sym))
+                if per is None:
+                    per = self._dirty_bars[(cat, sym)] = {}
+                if ts not in per:
+                    self._pending += 1
+                per[ts] = (cat, sym, ts, o, h, lo, c, vol, str(turnover), last_exec)
+            if self._writer_idle:
+                self._writer_idle = False
+                self._work.notify()
+
     def _wait_for_room(self) -> None:  # lock held
         while self._pending >= self._max_pending and self._refuse is None:
             self._writer_idle = False
@@ -236,6 +277,7 @@ class SQLiteHistoryStore(HistoryStore):
         with self._lock:
             inflight = sum(len(v) for v in self._inflight_orders.values())
             inflight += sum(len(v) for v in self._inflight_fills.values())
+            inflight += sum(len(v) for v in self._inflight_bars.values())
             return self._pending + inflight
 
     def flush(self) -> None:
@@ -285,17 +327,17 @@ class SQLiteHistoryStore(HistoryStore):
                         self._work.wait(0.002)  # yield the CPU to the trading path while it is busy
                     if self._stopping and not self._pending:
                         return
-                    orders, fills = self._dirty_orders, self._dirty_fills
-                    self._inflight_orders, self._inflight_fills = orders, fills
-                    self._dirty_orders, self._dirty_fills = {}, {}
+                    orders, fills, bars = self._dirty_orders, self._dirty_fills, self._dirty_bars
+                    self._inflight_orders, self._inflight_fills, self._inflight_bars = orders, fills, bars
+                    self._dirty_orders, self._dirty_fills, self._dirty_bars = {}, {}, {}
                     self._pending = 0
                     self._flush_req = False
                     self._swap_gen += 1
                     gen = self._swap_gen
                     self._done.notify_all()  # room again for backpressured putters
-                self._ship(orders, fills)
+                self._ship(orders, fills, bars)
                 with self._lock:
-                    self._inflight_orders, self._inflight_fills = {}, {}
+                    self._inflight_orders, self._inflight_fills, self._inflight_bars = {}, {}, {}
                     self._done_gen = gen
                     self._done.notify_all()
                 _release(orders)
@@ -310,15 +352,18 @@ class SQLiteHistoryStore(HistoryStore):
             with self._lock:
                 self._done.notify_all()
 
-    def _ship(self, orders: _Overlay, fills: _Overlay) -> None:
+    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay) -> None:
         """Hand one batch to the writer process and wait until it is committed."""
         order_rows = (row for per in orders.values() for row in per.values())
         fill_rows = (row for per in fills.values() for row in per.values())
+        bar_rows = [row for per in bars.values() for row in per.values()]  # a few per minute
         # in slices, so that serializing a large backlog never holds the interpreter lock for long;
         # MessagePack (msgspec) rather than pickle: about a third of the time under the lock per slice
         while True:
-            batch = (list(itertools.islice(order_rows, SHIP_ROWS)), list(itertools.islice(fill_rows, SHIP_ROWS)))
-            if not batch[0] and not batch[1]:
+            batch = (list(itertools.islice(order_rows, SHIP_ROWS)), list(itertools.islice(fill_rows, SHIP_ROWS)),
+                     bar_rows)
+            bar_rows = []
+            if not batch[0] and not batch[1] and not batch[2]:
                 return
             self._pipe.send_bytes(_SHIP_ENCODE(batch))
             if not self._pipe.poll(300):
@@ -328,13 +373,15 @@ class SQLiteHistoryStore(HistoryStore):
                 raise StoreError(f"history writer process failed: {error}")
 
     @staticmethod
-    def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row]) -> None:
+    def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row], bar_rows: list[_Row]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if order_rows:
                 conn.executemany(_UPSERT_ORDER, order_rows)
             if fill_rows:
                 conn.executemany(_UPSERT_FILL, fill_rows)
+            if bar_rows:
+                conn.executemany(_UPSERT_BAR, bar_rows)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -457,6 +504,36 @@ class SQLiteHistoryStore(HistoryStore):
         next_cursor = str(page[-1][0]) if len(merged) > limit else ""
         return [doc for _, doc in page], next_cursor
 
+    # ---- minute bars ----------------------------------------------------------------------------------
+    def _bar_overlay(self, cat: str, sym: str) -> dict[int, _Row]:
+        """This book's buffered bars by start, dirty over in-flight; call BEFORE querying the database."""
+        with self._lock:
+            merged = dict(self._inflight_bars.get((cat, sym)) or {})
+            merged.update(self._dirty_bars.get((cat, sym)) or {})
+            return merged
+
+    @staticmethod
+    def _bar(cat: str, sym: str, r: Sequence) -> BarRow:
+        return BarRow(cat, sym, r[0], r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7])
+
+    def bars(self, category: str, symbol: str, start: int, end: int) -> list[BarRow]:
+        overlay = {ts: r[2:] for ts, r in self._bar_overlay(category, symbol).items() if start <= ts < end}
+        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM bars WHERE category = ? AND symbol = ? AND ts >= ? AND ts < ?"
+                          " ORDER BY ts", (category, symbol, start, end))
+        if overlay:
+            merged = {r[0]: r for r in rows}
+            merged.update(overlay)
+            rows = [merged[ts] for ts in sorted(merged)]
+        return [self._bar(category, symbol, r) for r in rows]
+
+    def last_bar(self, category: str, symbol: str, before: int | None = None) -> BarRow | None:
+        bound = 2**62 if before is None else before
+        mine = [r[2:] for ts, r in self._bar_overlay(category, symbol).items() if ts < bound]
+        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM bars WHERE category = ? AND symbol = ? AND ts < ?"
+                          " ORDER BY ts DESC LIMIT 1", (category, symbol, bound))
+        best = max([*mine, *rows], key=lambda r: r[0], default=None)
+        return None if best is None else self._bar(category, symbol, best)
+
     # ---- retention ----------------------------------------------------------------------------------
     def prune(self, older_than_ms: int) -> int:
         self.flush()
@@ -466,6 +543,8 @@ class SQLiteHistoryStore(HistoryStore):
              f" WHERE created < ? AND status IN ({statuses}) LIMIT {_PRUNE_CHUNK})", (older_than_ms, *ENDED_STATUSES)),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills"
              f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            (f"DELETE FROM bars WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM bars"
+             f" WHERE ts < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
         )
         deleted = 0
         conn = _connect(self.path)
@@ -505,8 +584,8 @@ def _writer_process(path: str, pipe: Connection) -> None:
             if not data:
                 return
             try:
-                order_rows, fill_rows = msgspec.msgpack.decode(data)  # rows arrive as lists
-                SQLiteHistoryStore._write(conn, order_rows, fill_rows)
+                order_rows, fill_rows, bar_rows = msgspec.msgpack.decode(data)  # rows arrive as lists
+                SQLiteHistoryStore._write(conn, order_rows, fill_rows, bar_rows)
             except Exception as exc:  # answered, the parent raises it
                 pipe.send(repr(exc))
             else:

@@ -9,7 +9,8 @@ if TYPE_CHECKING:
 
 
 def register_all(app: App) -> None:
+    from .. import candles
     from . import account, admin, console, public, trade
 
-    for module in (public, account, trade, admin, console):
+    for module in (public, candles, account, trade, admin, console):
         module.register(app)

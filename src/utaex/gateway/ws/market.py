@@ -12,8 +12,8 @@ Invariants:
 - ``checksum`` covers the top 25 levels of the state after the push, over the strings sent.
 - ``publicTrade`` data is newest first (ccxt walks it backwards); a trade is pushed once.
 - ``ticker`` documents are the REST ticker documents (same handler), less category/symbol/ts.
-- ``kline`` (1m .. 1D): the snapshot holds the candles of the last 24 h; a round with trades pushes
-  the current candle of each subscribed interval.
+- ``kline`` (1m .. 1D): the snapshot holds the bars REST ``candles`` answers by default (the newest 100);
+  a round with trades pushes the live bar of each subscribed interval (``kline.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..convert import price_str, qty_str
 from .frames import checksum, push, push_prefix
-from .kline import INTERVALS, MINUTE, candles
+from .kline import INTERVALS, candles
 
 if TYPE_CHECKING:
     from ...core.book import Book
@@ -188,7 +188,7 @@ class MarketFeeds:
             recent = self.hub.venue.market.recent_trades(bk, 50)
             return push(prefix, [self._trade_doc(inst, t) for t in recent], ts)
         if kind == "kline":
-            return push(prefix, candles(self.hub.venue.market, bk, inst, INTERVALS[key[2]]), ts)
+            return push(prefix, candles(self.hub.venue, inst, key[2], self.hub.venue.now_ms()), ts)
         return None
 
     async def ticker_doc(self, bk: BookKey) -> dict[str, Any]:
@@ -258,10 +258,10 @@ class MarketFeeds:
             prefix = push_prefix(public_arg("publicTrade", bk), "update")
             fanout(("publicTrade", bk), [push(prefix, [self._trade_doc(inst, t) for t in reversed(trades)], ts)])
         if traded:
-            for interval, minutes in INTERVALS.items():
+            for interval in INTERVALS:
                 key = ("kline", bk, interval)
                 if key in subs:
-                    now = candles(self.hub.venue.market, bk, inst, minutes, ts - minutes * MINUTE)
+                    now = candles(self.hub.venue, inst, interval, self.hub.venue.now_ms(), live_only=True)
                     if now:
                         fanout(key, [push(push_prefix(key_arg(key), "update"), now[-1:], ts)])
         if ("ticker", bk) in subs:

@@ -1,0 +1,217 @@
+"""Market reads beyond the book (real server over HTTP): candles and history-candles from the venue's
+own trades, persisted across restarts and kills, and agreeing with the WS ``kline`` topic."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from uta_helpers import failure, fmt, order
+from websockets.asyncio.client import connect
+
+from support import Server, start_server
+from utaex.core.candles import INTERVALS
+from utaex.store import SQLiteHistoryStore
+
+MIN = 60_000
+DAY = 86_400_000
+SPOT, FUT = "SPOT", "USDT-FUTURES"
+
+
+def get(srv: Server, path: str, **params: Any) -> httpx.Response:
+    return httpx.get(f"{srv.base_url}/api/v3/market/{path}", params=params, timeout=10)
+
+
+def data(srv: Server, path: str, **params: Any) -> Any:
+    r = get(srv, path, **params)
+    env = r.json()
+    assert r.status_code == 200 and env["code"] == "00000", env
+    return env["data"]
+
+
+def trade(srv: Server, cat: str, symbol: str, fills: list[tuple[str, str]]) -> None:
+    """Each (price, qty) is one trade: a maker's resting sell taken at once by a market-priced buy."""
+    maker, taker = srv.new_user(), srv.new_user()
+    with srv.client(maker) as m, srv.client(taker) as t:
+        for price, qty in fills:
+            order(m, cat, symbol, "sell", qty, price)
+            order(t, cat, symbol, "buy", qty, price)
+
+
+def public_fills(srv: Server, cat: str, symbol: str) -> list[tuple[int, Decimal, Decimal]]:
+    """(ts, price, size) of the venue's recent trades, oldest first."""
+    rows = data(srv, "fills", category=cat, symbol=symbol, limit=100)
+    return [(int(f["ts"]), Decimal(f["price"]), Decimal(f["size"])) for f in reversed(rows)]
+
+
+def expected_rows(trades: list[tuple[int, Decimal, Decimal]], interval: str) -> list[list[str]]:
+    """Bars of ``interval`` built by hand from trades, empty slots flat at the previous close."""
+    iv = INTERVALS[interval]
+    slots: dict[int, list[Decimal]] = {}
+    for ts, p, q in trades:
+        s = slots.setdefault(iv.start(ts), [p, p, p, p, Decimal(0), Decimal(0)])
+        s[1], s[2], s[3] = max(s[1], p), min(s[2], p), p
+        s[4] += q
+        s[5] += p * q
+    out: list[list[str]] = []
+    start, last = min(slots), max(slots)
+    close: Decimal | None = None
+    while start <= last:
+        if start in slots:
+            o, h, lo, c, v, t = slots[start]
+            close = c
+            out.append([str(start), fmt(o), fmt(h), fmt(lo), fmt(c), fmt(v), fmt(t)])
+        else:
+            assert close is not None
+            out.append([str(start), fmt(close), fmt(close), fmt(close), fmt(close), "0", "0"])
+        start = iv.next(start)
+    return out
+
+
+def test_candles_are_built_from_the_venues_trades(fresh: Server) -> None:
+    trade(fresh, SPOT, "BTCUSDT", [("50000", "0.01"), ("50100.5", "0.002"), ("49990", "0.03"), ("50020", "0.1")])
+    trades = public_fills(fresh, SPOT, "BTCUSDT")
+    assert len(trades) == 4
+    for interval in ("1m", "5m", "1H", "4H", "6H", "1D", "1Dutc", "1W", "1M", "3D"):
+        rows = data(fresh, "candles", category=SPOT, symbol="BTCUSDT", interval=interval)
+        assert all(len(r) == 7 and all(isinstance(x, str) for x in r) for r in rows)
+        assert rows == expected_rows(trades, interval), interval
+    # the live bar is not closed: history-candles leaves it out (and has nothing older)
+    assert data(fresh, "history-candles", category=SPOT, symbol="BTCUSDT", interval="1D") == []
+    # mark and index bars follow the last price; they carry no volume
+    fut = data(fresh, "candles", category=FUT, symbol="BTCUSDT", interval="1m", type="MARK")
+    assert fut == []  # no futures trade yet: no bar
+    trade(fresh, FUT, "BTCUSDT", [("60000", "0.5"), ("60010.1", "0.25")])
+    market = data(fresh, "candles", category=FUT, symbol="BTCUSDT", interval="1H")
+    for kind in ("mark", "MARK", "index"):
+        mark = data(fresh, "candles", category=FUT, symbol="BTCUSDT", interval="1H", type=kind)
+        assert mark == [[*r[:5], "0", "0"] for r in market]
+    assert market[-1][5] == "0.75" and Decimal(market[-1][6]) == Decimal("60000") * Decimal("0.5") + Decimal(
+        "60010.1") * Decimal("0.25")
+    # the same feed as the WebSocket kline topic: its snapshot equals the REST page
+    rest = data(fresh, "candles", category=SPOT, symbol="BTCUSDT", interval="1m")
+
+    async def kline() -> list[dict[str, str]]:
+        async with connect(f"ws://127.0.0.1:{fresh.port}/v3/ws/public", compression=None) as ws:
+            await ws.send(json.dumps({"op": "subscribe", "args": [
+                {"instType": "spot", "topic": "kline", "symbol": "BTCUSDT", "interval": "1m"}]}))
+            while True:
+                msg = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                if msg.get("action") == "snapshot":
+                    return msg["data"]  # type: ignore[no-any-return]
+
+    pushed = asyncio.run(kline())
+    keys = ("start", "open", "high", "low", "close", "volume", "turnover")
+    assert [[c[k] for k in keys] for c in pushed] == rest
+
+
+def test_candle_bounds_limits_and_grids(tmp_path: Path) -> None:
+    """Bars written to the history store by an earlier run (days old) are served by both endpoints:
+    candles (startTime exclusive, endTime inclusive), history-candles (startTime inclusive, endTime
+    exclusive), newest bars first when the limit cuts, empty minutes flat at the previous close."""
+    data_dir = tmp_path / "v" / "data"  # start_server's layout
+    now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    t0 = (now - 3 * DAY) // DAY * DAY + 15 * 60 * MIN  # 15:00 UTC three days ago
+    store = SQLiteHistoryStore(data_dir / "history.sqlite3")
+    # ticks of 0.01, lots of 0.000001: (start, o, h, l, c, lots, turnover units 10**-18)
+    bars = [(t0, 100, 150, 90, 120, 10, 10**18), (t0 + 2 * MIN, 130, 130, 125, 125, 5, 2 * 10**18),
+            (t0 + 61 * MIN, 200, 210, 190, 200, 1, 10**16)]
+    store.put_bars([(SPOT, "BTCUSDT", ts, o, h, lo, c, v, t, 1) for ts, o, h, lo, c, v, t in bars])
+    store.close()
+    srv = start_server(tmp_path / "v", "--no-rate-limit")
+    try:
+        q = {"category": SPOT, "symbol": "BTCUSDT"}
+        rows = data(srv, "history-candles", **q, interval="1m", startTime=t0, endTime=t0 + 3 * MIN)
+        assert rows == [[str(t0), "1", "1.5", "0.9", "1.2", "0.00001", "1"],
+                        [str(t0 + MIN), "1.2", "1.2", "1.2", "1.2", "0", "0"],
+                        [str(t0 + 2 * MIN), "1.3", "1.3", "1.25", "1.25", "0.000005", "2"]]
+        flat = [str(t0 + 3 * MIN), "1.25", "1.25", "1.25", "1.25", "0", "0"]
+        assert data(srv, "candles", **q, interval="1m", startTime=t0, endTime=t0 + 3 * MIN) == [*rows[1:], flat]
+        # the limit keeps the bars nearest endTime
+        assert data(srv, "history-candles", **q, interval="1m", startTime=t0, endTime=t0 + 3 * MIN,
+                    limit=2) == rows[1:]
+        # 1H on the UTC grid; the bar at 16:00 UTC holds the minute at 16:01
+        hour = data(srv, "history-candles", **q, interval="1H", startTime=t0, endTime=t0 + 2 * 60 * MIN)
+        assert hour == [[str(t0), "1", "1.5", "0.9", "1.25", "0.000015", "3"],
+                        [str(t0 + 60 * MIN), "2", "2.1", "1.9", "2", "0.000001", "0.01"]]
+        # 1D on the UTC+8 grid: 15:00 UTC belongs to the day that opened at 16:00 UTC the day before,
+        # 16:01 UTC to the next one; 1Dutc puts both in one day
+        day = data(srv, "history-candles", **q, interval="1D", startTime=t0 - DAY, endTime=t0 + DAY)
+        assert [r[0] for r in day] == [str(t0 - 23 * 60 * MIN), str(t0 + 60 * MIN)]
+        assert day[0][1:] == ["1", "1.5", "0.9", "1.25", "0.000015", "3"]
+        utc = data(srv, "history-candles", **q, interval="1Dutc", startTime=t0 - DAY, endTime=t0 + 9 * 60 * MIN)
+        assert utc == [[str(t0 - 15 * 60 * MIN), "1", "2.1", "0.9", "2", "0.000016", "3.01"]]
+        # every day since is flat at the last close up to the live day (candles) / the last closed one
+        recent = data(srv, "candles", **q, interval="1D", startTime=t0)
+        assert recent[-1][0] == str(INTERVALS["1D"].start(now)) and recent[-1][1:] == ["2"] * 4 + ["0", "0"]
+        hist = data(srv, "history-candles", **q, interval="1D", startTime=t0 - DAY)
+        assert hist == day + recent[1:-1]
+        # startTime exclusive for candles, inclusive for history-candles
+        assert data(srv, "candles", **q, interval="1m", startTime=t0 - 1, endTime=t0)[0][0] == str(t0)
+        assert data(srv, "candles", **q, interval="1m", startTime=t0, endTime=t0) == []
+        assert data(srv, "history-candles", **q, interval="1m", startTime=t0, endTime=t0 + 1)[0][0] == str(t0)
+        assert data(srv, "history-candles", **q, interval="1m", startTime=t0, endTime=t0) == []
+        # a trade now: after the stored bars (its exec id is above theirs), the live bar
+        trade(srv, SPOT, "BTCUSDT", [("3", "0.5")])
+        live = data(srv, "candles", **q, interval="1m", limit=1)
+        assert live[0][1:] == ["3", "3", "3", "3", "0.5", "1.5"]
+        assert int(live[0][0]) == INTERVALS["1m"].start(public_fills(srv, SPOT, "BTCUSDT")[-1][0])
+    finally:
+        srv.stop()
+
+
+def test_candle_errors(server: Server) -> None:
+    q = {"category": SPOT, "symbol": "BTCUSDT"}
+    for bad in ("3H", "8H", "1Hutc", "4Hutc", "1h", "1d", "1min", "2m"):
+        env = failure(get(server, "candles", **q, interval=bad), 400, "40020")
+        assert env["msg"] == f"Parameter {bad} error"
+        failure(get(server, "history-candles", **q, interval=bad), 400, "40020")
+    for good in ("2H", "3D", "1W", "1M", "6Hutc", "12Hutc", "1Dutc", "3Dutc", "1Wutc", "1Mutc"):
+        assert isinstance(data(server, "candles", **q, interval=good), list)
+    assert data(server, "candles", **q, interval="1m", limit=1000) is not None
+    failure(get(server, "candles", **q, interval="1m", limit=1001), 400, "40020")
+    failure(get(server, "candles", **q, interval="1m", limit=0), 400, "40020")
+    assert data(server, "history-candles", **q, interval="1m", limit=100) is not None
+    failure(get(server, "history-candles", **q, interval="1m", limit=101), 400, "40020")
+    env = failure(get(server, "history-candles", **q, interval="1m", startTime=0, endTime=90 * DAY + 1), 400, "00001")
+    assert env["msg"] == "startTime and endTime interval cannot be greater than 90 days"
+    assert data(server, "history-candles", **q, interval="1m", startTime=0, endTime=90 * DAY) == []
+    failure(get(server, "candles", **q, interval="1m", type="last"), 400, "40020")
+    failure(get(server, "candles", **q), 400, "40034")
+    failure(get(server, "candles", category=SPOT, interval="1m"), 400, "40034")
+    failure(get(server, "candles", symbol="BTCUSDT", interval="1m"), 400, "40034")
+    failure(get(server, "candles", category="MARGIN", symbol="BTCUSDT", interval="1m"), 400, "40020")
+    failure(get(server, "candles", category=SPOT, symbol="NOPEUSDT", interval="1m"), 400, "25100")
+    failure(get(server, "candles", **q, interval="1m", startTime="x"), 400, "40017")
+
+
+@pytest.mark.parametrize("how", ["stop", "kill"])
+def test_candles_survive_restart_and_kill(tmp_path: Path, how: str) -> None:
+    """Bars are persisted and rebuilt from the journal without counting a trade twice."""
+    srv = start_server(tmp_path / "v", "--no-rate-limit")
+    try:
+        trade(srv, FUT, "ETHUSDT", [("3000", "1"), ("3001.5", "2")])
+        before = public_fills(srv, FUT, "ETHUSDT")
+        if how == "stop":
+            srv.stop()
+        else:
+            srv.kill()
+        srv.start()
+        q = {"category": FUT, "symbol": "ETHUSDT"}
+        assert data(srv, "candles", **q, interval="1m") == expected_rows(before, "1m")
+        trade(srv, FUT, "ETHUSDT", [("2999", "0.5")])
+        after = public_fills(srv, FUT, "ETHUSDT")
+        every = before + [t for t in after if t[0] >= before[-1][0] and t not in before]
+        assert len(every) == 3
+        srv.kill()
+        srv.start()
+        for interval in ("1m", "1D"):
+            assert data(srv, "candles", **q, interval=interval) == expected_rows(every, interval)
+    finally:
+        srv.stop()
