@@ -121,6 +121,8 @@ def test_the_sdk_sends_only_documented_query_parameters(doc: dict[str, Any]) -> 
     calls = [E.coins("BTC"), E.instruments("SPOT", "BTCUSDT"), E.tickers("SPOT", "BTCUSDT"),
              E.orderbook("SPOT", "BTCUSDT", 5), E.market_fills("SPOT", "BTCUSDT", 5), E.fee_rate("SPOT", "BTCUSDT"),
              E.order_info("1", "x"), E.audit(True),
+             E.candles("SPOT", "BTCUSDT", "1m", start_time=1, end_time=2, kind="mark", limit=3),
+             E.history_candles("SPOT", "BTCUSDT", "1m", start_time=1, end_time=2, kind="mark", limit=3),
              E.unfilled_orders("SPOT", "BTCUSDT", start_time=1, end_time=2, limit=3, cursor="4"),
              E.history_orders("SPOT", "BTCUSDT", start_time=1, end_time=2, limit=3, cursor="4"),
              E.fills("SPOT", order_id="1", start_time=1, end_time=2, limit=3, cursor="4"),
@@ -175,7 +177,9 @@ def test_real_answers_match_their_schemas(doc: dict[str, Any], venue: Server) ->
                         ("/api/v3/market/instruments", "category=USDT-FUTURES"),
                         ("/api/v3/market/tickers", "category=SPOT"),
                         ("/api/v3/market/orderbook", "category=SPOT&symbol=BTCUSDT"),
-                        ("/api/v3/market/fills", "category=SPOT&symbol=BTCUSDT")]:
+                        ("/api/v3/market/fills", "category=SPOT&symbol=BTCUSDT"),
+                        ("/api/v3/market/candles", "category=SPOT&symbol=BTCUSDT&interval=1m"),
+                        ("/api/v3/market/history-candles", "category=SPOT&symbol=BTCUSDT&interval=1D")]:
         check("GET", path, httpx.get(venue.base_url + path + "?" + query, timeout=10))
     for path, query in [("/api/v3/account/settings", ""), ("/api/v3/account/assets", ""),
                         ("/api/v3/account/fee-rate", "category=SPOT&symbol=BTCUSDT"),

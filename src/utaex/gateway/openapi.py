@@ -55,6 +55,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Price levels are JSON numbers, as Bitget sends them."),
     ("GET", "/api/v3/market/fills"): Op("Get recent public fills", "Public", list[R.PublicFill], Q.PublicFillsQuery,
                                         page="public/Fills"),
+    ("GET", "/api/v3/market/candles"): Op(
+        "Get kline/candlestick", "Public", list[list[str]], Q.CandlesQuery, page="public/Get-Candle-Data",
+        description="Rows [ts, open, high, low, close, volume, turnover] as strings, oldest first; the last row "
+                    "may be the live bar."),
+    ("GET", "/api/v3/market/history-candles"): Op(
+        "Get kline/candlestick history", "Public", list[list[str]], Q.CandlesQuery,
+        page="public/Get-History-Candle-Data", description="Closed bars only, as candles."),
     ("GET", "/api/v3/account/settings"): Op("Get account info", "Account", R.AccountSettings,
                                             page="account/Get-Account-Setting"),
     ("GET", "/api/v3/account/assets"): Op("Get account assets", "Account", R.AccountAssets, page="account/Get-Account"),

@@ -96,7 +96,11 @@ class Venue:
             self._lock.release()
             raise
         self.market = MarketData()
-        self.market.sink = self.store.put_bars  # minute bars persist as they close (docs/decisions.md, "Candles")
+        # minute bars persist as they close, once the command that closed them is durable (docs/decisions.md,
+        # "Candles"): (seq of that command, rows), oldest first
+        self._closed_bars: deque[tuple[int, list[Any]]] = deque()
+        self._publishing = 0  # seq of the command whose events are being published
+        self.market.sink = self._bars_closed
         self.committer: AsyncGroupCommitter | None = None
         self.next_seq = 1
         self.since_snapshot = 0
@@ -198,7 +202,7 @@ class Venue:
         if self._record_timer is not None:
             self._record_timer.cancel()
         self.history()
-        self.store.put_bars(self.market.open_rows())
+        self._put_every_bar()
         await asyncio.to_thread(self.store.close)
         if self._gc_thresholds is not None:
             gc.set_threshold(*self._gc_thresholds)
@@ -268,7 +272,7 @@ class Venue:
             except Exception as exc:
                 raise self.fail_stop(exc) from exc
             payload = self.engine.snapshot()
-            self.store.put_bars(self.market.open_rows())  # with the flush below: bars complete up to `seq`
+            self._put_every_bar()  # with the flush below: bars complete up to `seq`
             seq = self.next_seq - 1
             self.since_snapshot = 0
             await self.committer.replace_writer(rotate(self.data_dir, self.next_seq, fsync=self.fsync))
@@ -332,7 +336,8 @@ class Venue:
         self.since_snapshot += 1
         if not self.next_seq % GC_FREEZE_EVERY:
             gc.freeze()  # long-lived state (orders, levels) leaves the collector's scans: no multi-ms pauses
-        pushes = self._publish(events)
+        seq = self.next_seq - 1
+        pushes = self._publish(events, seq)
         self.inflight += 1
         try:
             await fut
@@ -341,6 +346,10 @@ class Venue:
         finally:
             self.inflight -= 1
             self.last_done = time.monotonic()
+        closed = self._closed_bars
+        if closed and closed[0][0] <= seq:  # the journal is sequential: every command up to seq is durable
+            while closed and closed[0][0] <= seq:
+                self.store.put_bars(closed.popleft()[1])
         if pushes:
             for listener in self.listeners:
                 listener(pushes)
@@ -356,8 +365,21 @@ class Venue:
         finally:
             self._snapshotting = None
 
-    def _publish(self, events: list[Event]) -> list[Push]:
+    def _bars_closed(self, rows: list[Any]) -> None:
+        if self.committer is None:  # recovering: replayed commands are durable
+            self.store.put_bars(rows)
+        else:
+            self._closed_bars.append((self._publishing, rows))
+
+    def _put_every_bar(self) -> None:
+        """Every closed and open minute bar to the store (everything applied is durable)."""
+        while self._closed_bars:
+            self.store.put_bars(self._closed_bars.popleft()[1])
+        self.store.put_bars(self.market.open_rows())
+
+    def _publish(self, events: list[Event], seq: int = 0) -> list[Push]:
         """Right after ``apply``: public trades and push payloads now; history rows later (``history``)."""
+        self._publishing = seq
         unrecorded = self._unrecorded
         unrecorded.append(events)
         if len(unrecorded) > HISTORY_DEFER_MAX:

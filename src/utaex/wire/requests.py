@@ -130,6 +130,24 @@ class PublicFillsQuery(_Query):
     limit: Annotated[str, msgspec.Meta(description="Most recent trades, 1-100 (default 100)")] | None = None
 
 
+class CandlesQuery(_Query):
+    """``candles`` (startTime exclusive, endTime inclusive, limit 1-1000, default 100) and ``history-candles``
+    (closed bars, startTime inclusive, endTime exclusive, at most 90 days, limit 1-100)."""
+
+    category: Annotated[str, msgspec.Meta(description="SPOT, USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+    symbol: Symbol
+    interval: Annotated[str, msgspec.Meta(
+        description="1m 3m 5m 15m 30m 1H 2H 4H 6H 12H 1D 3D 1W 1M, and 6Hutc 12Hutc 1Dutc 3Dutc 1Wutc 1Mutc "
+                    "(6H and longer open on the UTC+8 grid, the utc variants on the UTC grid)")]
+    startTime: Annotated[str, msgspec.Meta(description="Bars opening after (candles) / from (history) this ms")
+                         ] | None = None
+    endTime: Annotated[str, msgspec.Meta(description="Bars opening up to (candles) / before (history) this ms")
+                       ] | None = None
+    type: Annotated[str, msgspec.Meta(description="market (default), mark, index or premium")] | None = None
+    limit: Annotated[str, msgspec.Meta(description="Bars, newest kept: 1-1000 (candles), 1-100 (history)")
+                     ] | None = None
+
+
 class FeeRateQuery(_Query):
     category: Category
     symbol: Symbol
@@ -193,6 +211,7 @@ __all__ = [
     "CancelBatchRequest",
     "CancelOrderRequest",
     "CancelSymbolRequest",
+    "CandlesQuery",
     "CoinsQuery",
     "CountdownRequest",
     "CreateKeyRequest",
