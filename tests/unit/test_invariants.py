@@ -1,12 +1,14 @@
 """Property tests of the engine.
 
 1. A hypothesis state machine drives several users over all five categories (deposits, placements of
-   every type / time in force / STP mode, single, batch and cancel-all cancels, leverage, hold mode)
+   every type / time in force / STP mode, single, batch and cancel-all cancels, single and batch
+   modifies, leverage, hold mode)
    and checks after every step: ``audit.check`` finds nothing; a cancel never touches another user's
    orders or balances; replaying the recorded commands into a fresh engine and a snapshot round trip
    both give the same ``state_hash``.
-2. A reference model: random limit orders and cancels on one SPOT book against a naive list-based
-   price-time-priority book; which orders rest and how much each has filled must agree.
+2. A reference model: random limit orders, cancels and modifies on one SPOT book against a naive
+   list-based price-time-priority book; which orders rest, in which queue order, and how much each has
+   filled must agree.
 
 How many examples run, and how long the longest is, comes from the hypothesis profile (tests/conftest.py):
 ``ci`` by default (100 state-machine examples, about 12 s on an idle 2-core machine), ``HYPOTHESIS_PROFILE=thorough``
@@ -20,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -34,6 +36,9 @@ from utaex.core import (
     Deposit,
     Engine,
     InstrumentSet,
+    ModifyBatch,
+    ModifyItem,
+    ModifyOrder,
     Order,
     PlaceOrder,
     Reject,
@@ -41,7 +46,7 @@ from utaex.core import (
     SetLeverage,
     audit,
 )
-from utaex.core.numbers import format_fixed
+from utaex.core.numbers import format_fixed, parse_fixed
 
 T0 = 1_700_000_000_000
 INSTRUMENTS = InstrumentSet()
@@ -318,6 +323,78 @@ class EngineMachine(RuleBasedStateMachine):
                 assert res.code == ("25204" if it.order_id or it.client_oid else "40017")
         assert {o.order_id for o in self.eng.orders.values()} == pending_before - cancelled
 
+    def _modify_item(self, data: st.DataObject, user: int) -> ModifyItem:
+        """A modify of a valid or invalid target, to a price near its market and a size of 1..4 units."""
+        mine = sorted((o for o in self.eng.orders.values() if o.uid == self.uids[user]), key=lambda o: o.order_id)
+        if mine and data.draw(st.integers(0, 3)):  # mostly one of the user's own pending orders, by orderId
+            o = data.draw(st.sampled_from(mine))
+            oid, coid, cat, sym = str(o.order_id), "", "", ""
+        else:
+            oid, coid, cat, sym = self._ref(data, user)
+        target = self.eng.find_pending(self.uids[user], oid, coid)
+        market = (next(m for m in MARKETS if m.category == target.category and m.symbol == target.symbol)
+                  if target is not None else MARKETS[0])
+        what = data.draw(st.sampled_from(["price", "price", "qty", "qty", "both", "none", "odd"]))
+        price = qty = ""
+        if what in ("price", "both"):
+            price = price_of(market, data.draw(st.integers(-4, 4)))
+        if what in ("qty", "both"):
+            qty = str(Decimal(market.qty) * data.draw(st.integers(1, 4)))
+        if what == "odd":
+            price = data.draw(st.sampled_from([market.off_tick, "0", "-1", "x"]))
+        return ModifyItem(order_id=oid, client_oid=coid, category=cat, symbol=sym, qty=qty, price=price,
+                          new_client_oid=data.draw(st.sampled_from(["", "", "", "a", "d", "bad oid"])),
+                          auto_cancel=data.draw(st.booleans()))
+
+    def _check_modified(self, uid: int, item: ModifyItem, res: Any, before: dict[int, tuple[int, int]]) -> None:
+        if isinstance(res, Reject):
+            return
+        assert res.uid == uid and res.order_id in before
+        if item.order_id:
+            assert str(res.order_id) == item.order_id
+        if item.new_client_oid:
+            assert res.client_oid == item.new_client_oid
+        inst = INSTRUMENTS.by_key[(res.category, res.symbol)]
+        if item.price:
+            assert res.price * inst.tick_num == parse_fixed(item.price, inst.tick_dp)[0]
+        if item.qty:
+            assert res.qty * inst.lot_num == parse_fixed(item.qty, inst.lot_dp)[0]
+        assert (res.price, res.qty) != before[res.order_id]
+        if res.status in ("live", "partially_filled"):
+            assert res.in_book and res.frozen == res.remaining * res.per_lot
+
+    @rule(data=st.data(), user=st.integers(0, N_USERS - 1))
+    def modify_one(self, data: st.DataObject, user: int) -> None:
+        self._modify_one(data, user)
+
+    def _modify_one(self, data: st.DataObject, user: int) -> None:
+        uid = self.uids[user]
+        item = self._modify_item(data, user)
+        before = {o.order_id: (o.price, o.qty) for o in self.eng.orders.values()}
+        result = self.apply(ModifyOrder, uid=uid, item=item)
+        self._check_modified(uid, item, result, before)
+        if isinstance(result, Reject) and not item.auto_cancel:
+            assert {o.order_id: (o.price, o.qty) for o in self.eng.orders.values()} == before
+
+    @rule(data=st.data(), spec=SPECS)
+    def place_then_modify(self, data: st.DataObject, spec: Spec) -> None:
+        """A resting order, then a modify of it (most users hold no pending order at a random step)."""
+        self._place(Spec(**{**spec.__dict__, "otype": "limit", "tif": data.draw(st.sampled_from(["gtc", "post_only"])),
+                            "odd": None}))
+        self._modify_one(data, spec.user)
+
+    @rule(data=st.data(), user=st.integers(0, N_USERS - 1), n=st.integers(1, 20))
+    def modify_batch(self, data: st.DataObject, user: int, n: int) -> None:
+        uid = self.uids[user]
+        items = [self._modify_item(data, user) for _ in range(n)]
+        before = {o.order_id: (o.price, o.qty) for o in self.eng.orders.values()}
+        results = self.apply(ModifyBatch, uid=uid, items=items)
+        assert len(results) == n
+        done = [r.order_id for r in results if isinstance(r, Order)]
+        assert len(done) == len(set(done))
+        for item, res in zip(items, results, strict=True):
+            self._check_modified(uid, item, res, before)
+
     @rule(user=st.integers(0, N_USERS - 1), market=st.sampled_from([None, *MARKETS]), by_symbol=st.booleans())
     def cancel_all(self, user: int, market: Market | None, by_symbol: bool) -> None:
         uid = self.uids[user]
@@ -390,23 +467,30 @@ class RefOrder:
     filled: int = 0
     resting: bool = False
     done: bool = False
+    prio: int = 0  # queue position: the seq of placement, or a later stamp when a modify re-queued it
 
 
 @dataclass
 class RefBook:
     orders: list[RefOrder] = field(default_factory=list)
+    stamp: int = 0
 
     def resting(self) -> list[RefOrder]:
         return [o for o in self.orders if o.resting]
 
     def place(self, order: RefOrder, tif: str) -> None:
         self.orders.append(order)
+        self._enter(order, tif)
+
+    def _enter(self, order: RefOrder, tif: str) -> None:
+        self.stamp += 1
+        order.prio = self.stamp
         if order.side == "buy":
             makers = sorted((o for o in self.resting() if o.side == "sell" and o.price <= order.price),
-                            key=lambda o: (o.price, o.seq))
+                            key=lambda o: (o.price, o.prio))
         else:
             makers = sorted((o for o in self.resting() if o.side == "buy" and o.price >= order.price),
-                            key=lambda o: (-o.price, o.seq))
+                            key=lambda o: (-o.price, o.prio))
         if tif == "fok" and sum(m.qty - m.filled for m in makers) < order.qty:
             order.done = True
             return
@@ -423,6 +507,19 @@ class RefBook:
         else:
             order.done = True
 
+    def modify(self, seq: int, price: int, qty: int) -> bool:
+        """A qty decrease keeps the queue place; a price change or a qty increase re-enters (may match)."""
+        order = self.orders[seq]
+        if not order.resting or (price, qty) == (order.price, order.qty) or qty <= order.filled:
+            return False
+        if price == order.price and qty < order.qty:
+            order.qty = qty
+            return True
+        order.resting = False
+        order.price, order.qty = price, qty
+        self._enter(order, "gtc")
+        return True
+
     def cancel(self, seq: int) -> bool:
         for o in self.orders:
             if o.seq == seq and o.resting:
@@ -435,12 +532,15 @@ ref_op = st.one_of(
     st.tuples(st.just("place"), st.sampled_from(["buy", "sell"]), st.integers(-6, 6), st.integers(1, 6),
               st.sampled_from(["gtc", "gtc", "gtc", "ioc", "fok"]), st.integers(0, 2)),
     st.tuples(st.just("cancel"), st.integers(0, 60)),
+    st.tuples(st.just("modify"), st.integers(0, 60), st.none() | st.integers(-6, 6), st.none() | st.integers(1, 6)),
 )
 
 
 
 @settings(max_examples=3 * settings.default.max_examples)  # cheap: three times the profile's count
 @given(ops=st.lists(ref_op, min_size=1, max_size=60))
+@example(ops=[("place", "buy", 0, 3, "gtc", 0), ("place", "buy", 0, 3, "gtc", 1), ("modify", 0, None, 1),
+              ("modify", 1, None, 4), ("place", "sell", 1, 2, "gtc", 2), ("modify", 4, -1, None)])
 def test_matches_reference_book(ops: list[tuple[Any, ...]]) -> None:
     eng = Engine(INSTRUMENTS, max_open_spot=1000)
     ts = T0
@@ -466,6 +566,20 @@ def test_matches_reference_book(ops: list[tuple[Any, ...]]) -> None:
             ref.place(RefOrder(len(ids), side, price, lots * 1000), tif)
             ids.append(order.order_id)
             orders.append(order)
+        elif ids and op[0] == "modify":
+            _, pick, offset, lots = op
+            seq = pick % len(ids)
+            order = orders[seq]
+            price = order.price if offset is None else 5_000_000 + offset * 100  # None: keep it
+            qty = order.qty if lots is None else lots * 1000
+            item = ModifyItem(order_id=str(order.order_id), price="" if offset is None else f"{price // 100}",
+                              qty="" if lots is None else f"0.00{lots}")
+            result, _ = eng.apply(ModifyOrder(ts=ts, uid=order.uid, item=item))
+            if offset is None and lots is None:
+                assert isinstance(result, Reject)
+                assert result.code == ("40017" if ref.orders[seq].resting else "25204")
+            else:
+                assert isinstance(result, Order) == ref.modify(seq, price, qty), result
         elif ids:
             seq = op[1] % len(ids)
             order = orders[seq]
@@ -477,6 +591,7 @@ def test_matches_reference_book(ops: list[tuple[Any, ...]]) -> None:
         book = eng.books[("SPOT", "BTCUSDT")]
         for side_levels, side in ((book.bids, "buy"), (book.asks, "sell")):
             for price, level in side_levels.items():
-                fifo = [ids[o.seq] for o in ref.resting() if o.side == side and o.price == price]
+                fifo = [ids[o.seq] for o in sorted(ref.resting(), key=lambda o: o.prio)
+                        if o.side == side and o.price == price]
                 assert list(level) == fifo
         assert audit.check(eng) == []

@@ -84,6 +84,31 @@ class CancelAll(Command, tag="ca"):
     symbol: str = ""
 
 
+class ModifyItem(msgspec.Struct, kw_only=True):
+    """One order to modify (core/modify.py): named by ``order_id`` (wins) or ``client_oid``, optionally
+    filtered by category/symbol; ``qty`` (total, filled part included) and/or ``price`` as sent ("" keeps
+    the current value); ``new_client_oid`` renames it; ``auto_cancel`` cancels it if the modify fails."""
+
+    order_id: str = ""
+    client_oid: str = ""
+    category: str = ""
+    symbol: str = ""
+    qty: str = ""
+    price: str = ""
+    new_client_oid: str = ""
+    auto_cancel: bool = False
+
+
+class ModifyOrder(Command, tag="mo"):
+    uid: int
+    item: ModifyItem
+
+
+class ModifyBatch(Command, tag="mb"):
+    uid: int
+    items: list[ModifyItem]
+
+
 class SetLeverage(Command, tag="sl"):
     uid: int
     category: str
@@ -98,5 +123,5 @@ class SetHoldMode(Command, tag="hm"):
 
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
-    | SetLeverage | SetHoldMode
+    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode
 )

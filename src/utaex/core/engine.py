@@ -7,7 +7,7 @@ Invariants:
 - Every path that ends an order (fill, cancel, IOC/FOK/STP/post-only expiry) goes through
   ``end_order``, which releases exactly what the order still holds.
 - An order of another user answers exactly like a missing one.
-- ``CancelBatch`` is one step: no fill can interleave between its items.
+- ``CancelBatch`` and ``ModifyBatch`` are one step each: no fill can interleave between their items.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from . import trading
+from . import modify, trading
 from .book import Book
 from .commands import (
     CancelAll,
@@ -30,6 +30,8 @@ from .commands import (
     CreateApiKey,
     CreateUser,
     Deposit,
+    ModifyBatch,
+    ModifyOrder,
     PlaceBatch,
     PlaceOrder,
     SetHoldMode,
@@ -105,6 +107,8 @@ class Engine:
             CancelOrder: self._cancel_order,
             CancelBatch: self._cancel_batch,
             CancelAll: self._cancel_all,
+            ModifyOrder: lambda cmd: modify.modify_order(self, cmd),
+            ModifyBatch: lambda cmd: modify.modify_batch(self, cmd),
             Deposit: self._deposit,
             CreateUser: self._create_user,
             CreateApiKey: self._create_key,

@@ -40,3 +40,4 @@ POST_ONLY_CANCEL = "post_only_fill_cancel"
 STP_CANCEL = "stp_cancel"
 SMALL_CANCEL = "trade_count_too_small"
 REDUCE_CANCEL = "back_contract_cancel"
+MODIFY_CANCEL = "modify_limit_order"  # autoCancel: a failed modify cancelled the original order

@@ -26,6 +26,8 @@ MAX_LEVERAGE = "25223"
 POSITION_CLOSE_EXCEEDS = "25231"
 NO_POSITION = "25227"
 PRICE_MULTIPLE = "25244"
+MODIFY_REFUSED = "25568"
+MODIFY_SAME = "25571"
 QTY_PRECISION = "25610"
 MIN_AMOUNT = "25611"
 PARAM_ERROR = "40017"
@@ -50,6 +52,8 @@ MESSAGES: dict[str, str] = {
     POSITION_CLOSE_EXCEEDS: "Close quantity cannot exceed the held position quantity",
     NO_POSITION: "No position available to close",
     PRICE_MULTIPLE: "Price should be a multiple of {0}",
+    MODIFY_REFUSED: "The order does not meet the modification requirements.",
+    MODIFY_SAME: "The modification price and qty is the same as the original value. Please adjust and try again.",
     QTY_PRECISION: "Order amount does not meet precision requirements",
     MIN_AMOUNT: "Order quantity must be greater than the minimum order amount",
     PARAM_ERROR: "Parameter verification failed {0}",

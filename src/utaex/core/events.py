@@ -16,6 +16,16 @@ class OrderEvent(msgspec.Struct, gc=False):
     order: Order
 
 
+class OrderModified(msgspec.Struct, gc=False):
+    """A modify took effect on ``order`` (core/modify.py); ``price``/``qty`` are its values before. The order
+    push that follows is an ``OrderEvent``, emitted once the order rests again or ends."""
+
+    order: Order
+    price: int
+    qty: int
+    client_oid: str
+
+
 class FillEvent(msgspec.Struct, gc=False):
     exec_id: int
     order: Order
@@ -44,4 +54,4 @@ class BookEvent(msgspec.Struct, gc=False):
     symbol: str
 
 
-Event = OrderEvent | FillEvent | AccountEvent | PositionEvent | BookEvent
+Event = OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent

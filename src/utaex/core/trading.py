@@ -203,7 +203,7 @@ def plan(eng: Engine, inst: Instrument, order: Order) -> Plan:
     is_buy = order.side == E.BUY
     limit = order.price
     by_amount = order.amount > 0
-    left = order.qty
+    left = order.qty - order.filled  # a modified order (core/modify.py) may have filled already
     amt_left = order.amount
     spent = 0
     k = inst.value_per_tick_lot
@@ -253,19 +253,19 @@ def funds_needed(eng: Engine, inst: Instrument, order: Order, fills: list[tuple[
         if not fills and not order.amount:
             if order.side == E.BUY:
                 per_lot = order.price * k
-                return inst.quote, order.qty * per_lot, per_lot
-            return inst.base, order.qty * inst.lot_units, inst.lot_units
+                return inst.quote, (order.qty - order.filled) * per_lot, per_lot
+            return inst.base, (order.qty - order.filled) * inst.lot_units, inst.lot_units
         if order.side == E.BUY:
             if order.amount:
                 return inst.quote, order.amount, 0
             taker = sum(lots * price for _, lots, price in fills) * k
-            filled = sum(lots for _, lots, _ in fills)
+            filled = sum(lots for _, lots, _ in fills) + order.filled
             per_lot = order.price * k
             return inst.quote, taker + (order.qty - filled) * per_lot, per_lot
-        return inst.base, order.qty * inst.lot_units, inst.lot_units
+        return inst.base, (order.qty - order.filled) * inst.lot_units, inst.lot_units
     lev = order.leverage
     need = 0
-    filled = 0
+    filled = order.filled
     if order.closing:
         for _, lots, price in fills:
             need += futures_fee(inst, lots, price, inst.taker_e8)
