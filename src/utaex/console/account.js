@@ -37,9 +37,10 @@ async function logIn(candidate) {
   $("#app").hidden = false;
   $("#logout").hidden = false;
   renderAssets(res.data);
-  const settings = await api("GET", "/api/v3/account/settings");
-  if (settings.ok) $("#who").textContent = `uid ${settings.data.uid} · ${candidate.apiKey.slice(0, 10)}…`;
   start();
+  api("GET", "/api/v3/account/settings").then((settings) => {
+    if (settings.ok) $("#who").textContent = `uid ${settings.data.uid} · ${candidate.apiKey.slice(0, 10)}…`;
+  });
   return res;
 }
 
@@ -231,9 +232,9 @@ async function loadStrategy() {
 // ---- start-up and live updates ------------------------------------------------------------------------------------------
 function start() {
   orders = new OpenOrders(api);
-  orders.load();
+  // open orders first: the rest (and /openapi.json, which costs the venue a few ms) once they are shown
+  orders.load().then(() => loadStrategy());
   loadPositions();
-  loadStrategy();
   $("#history-category").replaceChildren(...CATEGORIES.map((c) => el("option", { value: c }, c)));
   $("#history-category").addEventListener("change", loadHistory);
   $("#tab-orders").addEventListener("click", () => setTab("orders"));

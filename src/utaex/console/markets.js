@@ -81,6 +81,7 @@ function stat(k, v, cls = "") {
 
 function renderStats() {
   const item = instruments.get(keyOf(current.category, current.symbol));
+  if (!item) return;
   const t = item.ticker;
   const parts = [
     stat("Last price", t.lastPrice, "big"),
@@ -175,8 +176,10 @@ function choose(category, symbol) {
   const prev = current;
   current = { category, symbol };
   history.replaceState(null, "", `#${category}:${symbol}`);
-  if (prev) updateInstrumentRow(instruments.get(keyOf(prev.category, prev.symbol)));
-  updateInstrumentRow(instruments.get(keyOf(category, symbol)));
+  for (const it of [prev, current]) {
+    const item = it && instruments.get(keyOf(it.category, it.symbol));
+    if (item) updateInstrumentRow(item);
+  }
   document.title = `${symbol} ${category} · utaex console`;
   $("#symbol-title").textContent = symbol;
   $("#symbol-cat").textContent = category;
@@ -196,9 +199,13 @@ function choose(category, symbol) {
 setInterval(() => { $("#clock").textContent = fmtClock(Date.now()); }, 1000);
 $("#clock").textContent = fmtClock(Date.now());
 renderIntervals();
+// watch the instrument of the address (or BTCUSDT spot) at once; the list and its tickers follow
+const [hashCat, hashSym] = decodeURIComponent(location.hash.slice(1)).split(":");
+choose(hashCat && hashSym ? hashCat : "SPOT", hashCat && hashSym ? hashSym : "BTCUSDT");
 await loadInstruments();
 const first = pickFromHash();
-if (first) choose(first.category, first.symbol);
+if (first && (first.category !== current.category || first.symbol !== current.symbol)) choose(first.category, first.symbol);
+else renderStats();
 window.addEventListener("hashchange", () => {
   const next = pickFromHash();
   if (next && (!current || next.symbol !== current.symbol || next.category !== current.category)) choose(next.category, next.symbol);
