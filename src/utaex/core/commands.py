@@ -121,7 +121,22 @@ class SetHoldMode(Command, tag="hm"):
     hold_mode: str
 
 
+class Configure(Command, tag="cf"):
+    """Venue configuration that must survive a restart (e.g. injected faults): an opaque value per key,
+    kept by the engine and never interpreted by it; an empty value removes the key."""
+
+    key: str
+    value: str = ""
+
+
+class Reset(Command, tag="rs"):
+    """Back to the start state: every order and position gone, each balance back to the user's deposits;
+    ``keep_users`` False drops users and keys too."""
+
+    keep_users: bool = True
+
+
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
-    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode
+    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | Configure | Reset
 )

@@ -27,6 +27,7 @@ from .commands import (
     CancelBatch,
     CancelOrder,
     Command,
+    Configure,
     CreateApiKey,
     CreateUser,
     Deposit,
@@ -34,6 +35,7 @@ from .commands import (
     ModifyOrder,
     PlaceBatch,
     PlaceOrder,
+    Reset,
     SetHoldMode,
     SetLeverage,
 )
@@ -43,6 +45,7 @@ from .ledger import Account, ApiKey, auto_repay
 from .numbers import DP, NumberError, parse_fixed
 from .order import Order
 from .positions import Position
+from .reset import reset as reset_venue
 
 ID_EPOCH_MS = 1_288_834_974_657
 FIRST_UID = 1_000_000_001
@@ -66,6 +69,8 @@ class State(msgspec.Struct):
     fees: dict[str, int]
     inverse_pnl: dict[str, int]
     last_price: list[tuple[str, str, int]]
+    settings: dict[str, str] = msgspec.field(default_factory=dict)
+    reset_at: int = 0
 
 
 class Engine:
@@ -97,6 +102,8 @@ class Engine:
         self.fees: dict[str, int] = {}
         self.inverse_pnl: dict[str, int] = {}
         self.last_price: dict[tuple[str, str], int] = {}
+        self.settings: dict[str, str] = {}  # Configure: opaque venue configuration (faults), journaled
+        self.reset_at = 0  # timestamp of the latest Reset (history before it is not shown)
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -114,6 +121,8 @@ class Engine:
             CreateApiKey: self._create_key,
             SetLeverage: self._set_leverage,
             SetHoldMode: self._set_hold_mode,
+            Configure: self._configure,
+            Reset: self._reset,
         }
 
     # ---- the door ---------------------------------------------------------------------------------
@@ -336,6 +345,7 @@ class Engine:
         asset.balance += units
         auto_repay(asset)
         self.deposits[cmd.coin] = self.deposits.get(cmd.coin, 0) + units
+        acct.deposited[cmd.coin] = acct.deposited.get(cmd.coin, 0) + units
         self.touched.add(cmd.uid)
         return acct
 
@@ -366,6 +376,16 @@ class Engine:
             acct.hold_mode = cmd.hold_mode
         return acct.hold_mode
 
+    def _configure(self, cmd: Configure) -> str:
+        if cmd.value:
+            self.settings[cmd.key] = cmd.value
+        else:
+            self.settings.pop(cmd.key, None)
+        return cmd.key
+
+    def _reset(self, cmd: Reset) -> int:
+        return reset_venue(self, cmd)
+
     # ---- state --------------------------------------------------------------------------------------
     def state(self) -> State:
         accounts = []
@@ -373,7 +393,7 @@ class Engine:
             a = self.accounts[uid]
             accounts.append(Account(uid, {c: a.assets[c] for c in sorted(a.assets)}, a.hold_mode,
                                     {k: a.leverage[k] for k in sorted(a.leverage)}, a.open_spot,
-                                    a.open_futures))
+                                    a.open_futures, {c: a.deposited[c] for c in sorted(a.deposited)}))
         return State(
             now=self.now, last_id=self.last_id, last_exec=self.last_exec, next_uid=self.next_uid,
             seed=self.seed, accounts=accounts, keys=[self.keys[k] for k in sorted(self.keys)],
@@ -383,6 +403,7 @@ class Engine:
             deposits=dict(sorted(self.deposits.items())), fees=dict(sorted(self.fees.items())),
             inverse_pnl=dict(sorted(self.inverse_pnl.items())),
             last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
+            settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
         )
 
     def snapshot(self) -> bytes:
@@ -409,4 +430,5 @@ class Engine:
         eng.positions = {(p.uid, p.category, p.symbol, p.pos_side): p for p in st.positions}
         eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
         eng.last_price = {(c, s): p for c, s, p in st.last_price}
+        eng.settings, eng.reset_at = st.settings, st.reset_at
         return eng

@@ -54,4 +54,10 @@ class BookEvent(msgspec.Struct, gc=False):
     symbol: str
 
 
-Event = OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent
+class ResetEvent(msgspec.Struct, gc=False):
+    """The venue went back to its start state (``Reset``): derived market data starts afresh."""
+
+    ts: int
+
+
+Event = OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent

@@ -40,6 +40,7 @@ class Account(msgspec.Struct):
     leverage: dict[str, int] = msgspec.field(default_factory=dict)  # "CATEGORY:SYMBOL" -> leverage
     open_spot: int = 0
     open_futures: int = 0
+    deposited: dict[str, int] = msgspec.field(default_factory=dict)  # coin -> sum of deposits (what a reset restores)
 
     def asset(self, coin: str) -> Asset:
         a = self.assets.get(coin)

@@ -8,6 +8,7 @@ exception is logged and answered ``25000`` without internals.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -21,6 +22,7 @@ from ..core.ledger import ApiKey
 from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
 from .auth import authenticate
 from .errors import NOT_FOUND, RATE_LIMITED, ApiError
+from .faults import SETTINGS_KEY, Fault, Faults
 from .ratelimit import RateLimiter
 from .venue import Venue, VenueFailed
 
@@ -28,6 +30,22 @@ log = logging.getLogger("utaex.gateway")
 
 MAX_BODY = 64 * 1024
 JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+HTTP_EFFECTS = ("429", "latency", "error", "lost_reply", "item_error")
+
+
+async def _drop_connection(send: Any, receive: Any) -> bool:
+    """Close the HTTP connection without an answer (a ``lost_reply`` fault); False where the server gives no
+    way to reach its transport (then the reply is sent normally). uvicorn's ``send`` is a method of its
+    request cycle, which holds the transport."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "close"):
+        return False
+    transport.close()
+    while (await receive())["type"] != "http.disconnect":  # until the server has seen the connection go
+        pass
+    return True
 
 
 class Request:
@@ -91,6 +109,7 @@ class App:
         self.pages: dict[tuple[str, str], Route] = {}  # the web console's files: not Bitget's API, not in OpenAPI
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
+        self.faults = Faults(seed=venue.seed)  # injected faults (gateway/faults.py), journaled as venue settings
         from .routes import register_all
 
         register_all(self)
@@ -125,6 +144,7 @@ class App:
                 try:
                     if self.venue.committer is None:
                         self.venue.recover()
+                    self.faults.load(self.venue.engine.settings.get(SETTINGS_KEY, ""))
                     self.venue.start()
                     for hook in self.on_ready:
                         await hook()
@@ -171,7 +191,21 @@ class App:
                 raise VenueFailed(str(venue.failed))
             if method == "GET" and venue.committer is not None and venue.committer.records < venue.committer.appended:
                 await venue.settled()  # a read shows only what is durable
-            data = await route.handler(req)
+            fault: Fault | None = None
+            if self.faults and route.auth != "admin":
+                fault = self.faults.match(path, req.api.uid if req.api is not None else None, HTTP_EFFECTS)
+                if fault is not None:
+                    effect = fault.effect
+                    if effect == "latency":
+                        await asyncio.sleep(self.faults.delay_s(fault))
+                    elif effect in ("429", "error"):
+                        raise fault.error()  # nothing applied
+            if fault is not None and fault.effect == "item_error":
+                data = await self._with_item_errors(route, req, fault)
+            else:
+                data = await route.handler(req)
+            if fault is not None and fault.effect == "lost_reply" and await _drop_connection(send, receive):
+                return  # applied and durable, but the caller never hears of it
             if type(data) is Bare:
                 payload = data.payload
                 headers_out = data.headers
@@ -191,6 +225,30 @@ class App:
                                            int(time.time() * 1000), None))
         await send({"type": "http.response.start", "status": status, "headers": headers_out})
         await send({"type": "http.response.body", "body": payload})
+
+    async def _with_item_errors(self, route: Route, req: Request, fault: Fault) -> Any:
+        """A batch whose items at ``fault.items`` fail with the fault's code; the others run as a smaller batch,
+        and the answers come back in request order, one per item."""
+        try:
+            items = msgspec.json.decode(req.body)
+        except msgspec.DecodeError:
+            items = None
+        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+            return await route.handler(req)  # the handler answers the malformed body as usual
+        kept = [item for i, item in enumerate(items) if i not in fault.items]
+        results: list[Any] = []
+        if kept:
+            req.body = self.encode(kept)
+            results = await route.handler(req)
+        answers = iter(results)
+        out = []
+        for i, item in enumerate(items):
+            if i in fault.items:
+                out.append({"orderId": str(item.get("orderId") or ""), "clientOid": str(item.get("clientOid") or ""),
+                            "code": fault.code, "msg": fault.msg})
+            else:
+                out.append(next(answers))
+        return out
 
     def _prefix_route(self, method: str, path: str) -> Route | None:
         for m, prefix, suffix, handler in self.prefix_routes:

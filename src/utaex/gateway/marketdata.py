@@ -35,6 +35,11 @@ class MarketData:
         dq = self.buckets[book_key] = deque(bars)
         self.floor[book_key] = max(floor, dq[-1].last_exec if dq else 0)
 
+    def clear(self) -> None:
+        """Forget every trade and bar in memory (after a venue reset); exec-id floors stay."""
+        self.buckets.clear()
+        self.trades.clear()
+
     def on_trade(self, book_key: BookKey, exec_id: int, price: int, lots: int, value: int,
                  taker_side: str, ts: int) -> None:
         tq = self.trades.get(book_key)

@@ -40,7 +40,7 @@ class Op:
 
 # the path parameter a prefix route's variable segment stands for (any other prefix: {id})
 PATH_PARAMS = {"/admin/v1/users/": ("uid", "The user's uid", {"type": "string", "pattern": "^[0-9]{1,19}$"})}
-_ANY_ID = ("id", "The identifier in the path", {"type": "string"})
+_ANY_ID = ("id", "The identifier in the path", {"type": "string"})  # e.g. a fault id
 
 OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/api/v2/public/time"): Op("Get server time", "Public", R.ServerTime, page="common/Get-Server-Time"),
@@ -113,6 +113,19 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Audit the venue", "Admin", R.Audit, Q.AuditQuery,
         description="Invariant checks (`problems` is empty when all hold), the state hash and journal "
                     "figures; with replay=1 also the state hash of a full journal replay."),
+    ("POST", "/admin/v1/faults"): Op(
+        "Inject a fault", "Admin", dict[str, str], body=dict[str, Any],
+        description="A fault on a REST path or `ws:<op or channel>` (fields in docs/testing.md): effect `429`, "
+                    "`latency`, `error`, `lost_reply`, `item_error`, `ws_drop` or `ws_delay`, optionally for one "
+                    "`uid`, for the next `count` matches or with a seeded `probability`. Answers its `id`."),
+    ("GET", "/admin/v1/faults"): Op("List injected faults", "Admin", dict[str, Any],
+                                    description="Every fault in force, with its hits and remaining count."),
+    ("DELETE", "/admin/v1/faults"): Op("Clear every fault", "Admin", dict[str, str]),
+    ("DELETE", "/admin/v1/faults/*"): Op("Clear one fault", "Admin", dict[str, str]),
+    ("POST", "/admin/v1/reset"): Op(
+        "Reset the venue", "Admin", dict[str, str], body=Q.ResetRequest, body_required=False,
+        description="Back to the start state: every order, position, trade and fault gone, each user's "
+                    "balances back to what was deposited; `users: false` drops users and keys too."),
 }
 
 _ENVELOPE_ERROR = {

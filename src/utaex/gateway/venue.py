@@ -28,7 +28,7 @@ from ..core import enums as E
 from ..core.candles import MINUTE, MinuteBar
 from ..core.commands import AnyCommand, CancelAll, Command
 from ..core.engine import Engine
-from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent
+from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent, ResetEvent
 from ..core.instruments import InstrumentSet
 from ..journal import (
     AsyncGroupCommitter,
@@ -414,6 +414,8 @@ class Venue:
                 pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
             elif type(ev) is BookEvent:
                 pushes.append(("book", (ev.category, ev.symbol)))
+        if events and type(events[-1]) is ResetEvent:
+            self.market.clear()
         return pushes
 
     @staticmethod

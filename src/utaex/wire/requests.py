@@ -82,6 +82,10 @@ class CreateUserRequest(_Body):
     readOnly: bool = False
 
 
+class ResetRequest(_Body):
+    users: bool = True  # False: drop users and keys too
+
+
 class CreateKeyRequest(_Body):
     readOnly: bool = False
     rsaPublicKey: str | None = None
@@ -227,6 +231,7 @@ __all__ = [
     "PlaceOrderRequest",
     "PositionQuery",
     "PublicFillsQuery",
+    "ResetRequest",
     "SetHoldModeRequest",
     "SetLeverageRequest",
     "UnfilledOrdersQuery",

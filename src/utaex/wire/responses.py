@@ -9,6 +9,7 @@ same structs decode the real Bitget responses too (it omits some fields on some 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
@@ -377,6 +378,7 @@ class Audit(_Data):
     deposits: dict[str, str] = {}
     fees: dict[str, str] = {}
     balances: dict[str, str] = {}
+    faults: list[dict[str, Any]] = []  # the injected faults in force (docs/testing.md)
     replayHash: str | None = None
 
 

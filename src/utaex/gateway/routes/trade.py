@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from ...core import enums as E
 from ...core.commands import CancelAll, CancelBatch, CancelItem, CancelOrder, PlaceBatch, PlaceOrder
 from ...core.errors import Reject
@@ -132,6 +134,18 @@ def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dic
     return out
 
 
+class _Created(msgspec.Struct):
+    created: int
+
+
+_created = msgspec.json.Decoder(_Created).decode
+
+
+def created_of(doc: bytes) -> int:
+    """Creation time of a stored order document."""
+    return _created(doc).created
+
+
 def register(app: App) -> None:
     venue = app.venue
     instruments = venue.instruments
@@ -204,7 +218,7 @@ def register(app: App) -> None:
             doc = venue.history().get_order(req.uid, order_id=int(oid)) if oid.isdigit() and len(oid) < 20 else None
         else:
             doc = venue.history().get_order(req.uid, client_oid=coid)
-        if doc is None:
+        if doc is None or (eng.reset_at and created_of(doc) < eng.reset_at):  # gone with a venue reset
             raise ApiError("25204", "Order does not exist")
         return convert.stored_order_doc(instruments, doc)
 
@@ -246,7 +260,7 @@ def register(app: App) -> None:
             raise param_error("startTime must not be after endTime")
         if "startTime" in q and "endTime" in q and end - start > RANGE_MAX_MS:
             raise param_error("the range between startTime and endTime must not exceed 30 days")
-        return start, end
+        return max(start, venue.engine.reset_at), end  # history from before a venue reset is gone
 
     @app.route("GET", "/api/v3/trade/history-orders", auth="read", limit=20)
     async def history(req: Request) -> Any:

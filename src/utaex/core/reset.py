@@ -1,0 +1,66 @@
+"""Reset: the venue back to its start state in one step, without touching an order at a time.
+
+Invariants:
+- After a reset no order rests, no position is open, nothing is frozen or borrowed, and every user's
+  balance of each coin equals what was deposited to them (the audit's "balances plus fees equal
+  deposits" holds with zero fees); users, keys, hold modes and leverage settings stay, unless
+  ``keep_users`` is False, in which case the venue has no users at all.
+- Ids keep counting up (never reused), so a client that cached an old id never meets it again.
+- The engine records ``reset_at`` (the command's timestamp); history from before it is no longer
+  shown (the gateway filters by it), and a ``ResetEvent`` tells downstream views to start afresh.
+- Cost is proportional to the number of books, users and positions, not to a per-order cancel path
+  (no event per order), so 100k resting orders go in well under a second.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .book import Book
+from .commands import Reset
+from .events import AccountEvent, BookEvent, PositionEvent, ResetEvent
+from .ledger import Asset
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def reset(eng: Engine, cmd: Reset) -> int:
+    """Apply ``cmd`` to ``eng``; returns the number of resting orders removed."""
+    removed = eng.open_order_count()
+    events = eng.events
+    for (uid, category, symbol, _side), pos in sorted(eng.positions.items()):
+        if pos.qty:
+            events.append(PositionEvent(uid, category, symbol))
+    eng.positions.clear()
+    for key, book in sorted(eng.books.items()):  # emptied in place: views may hold the Book objects
+        if book.bids or book.asks:
+            events.append(BookEvent(*key))
+        clear_book(book)
+    eng.fees.clear()
+    eng.inverse_pnl.clear()
+    eng.last_price.clear()
+    if cmd.keep_users:
+        for uid in sorted(eng.accounts):
+            acct = eng.accounts[uid]
+            acct.assets = {coin: Asset(balance=amount) for coin, amount in sorted(acct.deposited.items())}
+            acct.open_spot = acct.open_futures = 0
+            eng.user_orders[uid] = {}
+            eng.client_oids[uid] = {}
+            events.append(AccountEvent(uid))
+    else:
+        eng.accounts.clear()
+        eng.keys.clear()
+        eng.user_orders.clear()
+        eng.client_oids.clear()
+        eng.deposits.clear()
+    eng.reset_at = cmd.ts
+    events.append(ResetEvent(cmd.ts))
+    return removed
+
+
+def clear_book(book: Book) -> None:
+    book.bids.clear()
+    book.asks.clear()
+    book.bid_prices.clear()
+    book.ask_prices.clear()
