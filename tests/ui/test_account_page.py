@@ -114,3 +114,18 @@ def test_wrong_secret_shows_bitgets_error(ui_venue: Server, page: Any, console: 
     expect(page.locator("#login-form")).to_be_visible()
     expect(page.locator("#app")).to_be_hidden()
     screenshot(page, "login-error")
+
+
+def test_account_page_fits_a_phone(ui_venue: Server, page: Any) -> None:
+    creds = ui_venue.new_user()
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, ui_venue, creds)
+    expect(page.locator("#bal-USDT .avail")).to_have_text("1000000")
+    expect(page.locator("#t-submit")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    ticket = page.locator("#ticket").bounding_box()
+    balances = page.locator("#balances").bounding_box()
+    assert ticket is not None and balances is not None
+    assert ticket["y"] < balances["y"] and ticket["width"] > 300  # stacked, the ticket first, not squeezed
+    screenshot(page, "account-phone", full_page=False)

@@ -57,7 +57,7 @@ export class CandleChart {
     const pad = (hi - lo) * 0.06;
     hi += pad;
     lo -= pad;
-    const y = (p) => 4 + ((hi - p) / (hi - lo)) * (priceH - 8);
+    const y = (p) => 24 + ((hi - p) / (hi - lo)) * (priceH - 28); // the legend sits above
     // price grid and labels
     const step = niceStep((hi - lo) / 6);
     const decimals = Math.max(0, -Math.floor(Math.log10(step)));
@@ -104,6 +104,12 @@ export class CandleChart {
       }
     });
     const last = shown[shown.length - 1];
+    const d = new Date(Number(last.start));
+    const when = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")} ` +
+      `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+    g.textBaseline = "top";
+    g.fillStyle = TEXT;
+    g.fillText(`${when}   O ${last.open}   H ${last.high}   L ${last.low}   C ${last.close}   V ${last.volume}`, 8, 8);
     const ly = Math.round(y(+last.close)) + 0.5;
     g.fillStyle = +last.close >= +last.open ? UP : DOWN;
     g.fillRect(plotW, ly - 8, axisW, 16);
