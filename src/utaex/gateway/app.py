@@ -21,7 +21,7 @@ import msgspec
 from ..core.ledger import ApiKey
 from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
 from .auth import authenticate
-from .errors import NOT_FOUND, RATE_LIMITED, ApiError
+from .errors import ApiError, not_found, rate_limited
 from .faults import SETTINGS_KEY, Fault, Faults
 from .ratelimit import RateLimiter
 from .venue import Venue, VenueFailed
@@ -171,7 +171,7 @@ class App:
             route = (self.routes.get((method, path)) or self._prefix_route(method, path)
                      or self.pages.get((method, path)))
             if route is None:
-                raise NOT_FOUND
+                raise not_found()
             body = await self._read_body(receive)
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             client = scope.get("client")
@@ -185,7 +185,7 @@ class App:
             if self.limiter.enabled and route.auth != "admin":
                 who = str(req.api.uid) if req.api is not None else req.client
                 if not self.limiter.allow(f"{who}:{path}", route.limit, time.monotonic()):
-                    raise RATE_LIMITED
+                    raise rate_limited()
             venue = self.venue
             if venue.failed is not None:
                 raise VenueFailed(str(venue.failed))

@@ -2,6 +2,9 @@
 
 Bitget answers business and authentication errors with HTTP 400 and the code in the body (ccxt
 decides by the body); rate limiting is 429; unknown paths 404. See docs/decisions.md.
+
+An error is created fresh for each raise, never kept in a module constant: raising one instance again
+appends the new frames to its ``__traceback__``, which then grows (and holds frames) without bound.
 """
 
 from __future__ import annotations
@@ -25,5 +28,9 @@ def missing(name: str) -> ApiError:
     return ApiError("40034", f"Parameter {name} does not exist")
 
 
-RATE_LIMITED = ApiError("429", "Too Many Requests", 429)
-NOT_FOUND = ApiError("40404", "Request URL NOT FOUND", 404)
+def rate_limited() -> ApiError:
+    return ApiError("429", "Too Many Requests", 429)
+
+
+def not_found() -> ApiError:
+    return ApiError("40404", "Request URL NOT FOUND", 404)
