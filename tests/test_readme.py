@@ -4,6 +4,10 @@ Conventions for README authors:
 
 * Every ```` ```python ```` block is run, each on its own, as a script in a fresh subprocess (so each
   block must stand alone: imports, client creation, closing). It passes if it exits with status 0.
+  A block whose first line is a comment naming a test file (``# test_my_bot.py``) is a pytest file
+  instead: it is written under that name to an empty directory outside the repository and run by its
+  own ``python -m pytest`` (the installed utaex plugin provides ``utaex_venue``); it passes when pytest
+  exits 0 having run at least one test.
 * A ```` ```bash ```` / ```` ```sh ```` / ```` ```shell ```` / ```` ```console ```` block is run only when
   marked runnable: the word ``runnable`` in its info string (```` ```bash runnable ````) or an HTML comment
   ``<!-- runnable -->`` on the line just before the fence. In such a block every command line that starts
@@ -40,6 +44,7 @@ PLACEHOLDER_URL = "http://127.0.0.1:8080"
 SHELL_LANGS = {"bash", "sh", "shell", "console"}
 FENCE = re.compile(r"^ {0,3}```\s*([^`]*)$")
 EXPECT_EXIT = re.compile(r"\s+#\s*exit\s+(\d+)\s*$")
+PYTEST_FILE = re.compile(r"^#\s*(test_\w+\.py)\s*$")
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,14 @@ def test_readme_snippet(snippet: Snippet | None, server: Server, tmp_path: Path)
     env.update(UTAEX_URL=server.base_url, UTAEX_ADMIN_TOKEN=ADMIN_TOKEN, UTAEX_API_KEY=creds["apiKey"],
                UTAEX_SECRET_KEY=creds["secretKey"], UTAEX_PASSPHRASE=creds["passphrase"])
     code = substitute(snippet.code, server, creds)
+    if snippet.kind == "python" and PYTEST_FILE.match(code.splitlines()[0]):
+        name = PYTEST_FILE.match(code.splitlines()[0]).group(1)  # type: ignore[union-attr]
+        (tmp_path / name).write_text(code, encoding="utf-8")
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", name],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        assert r.returncode == 0 and " passed" in r.stdout, (
+            f"README.md:{snippet.line} pytest file failed:\n{code}\n{r.stdout}{r.stderr}")
+        return
     if snippet.kind == "python":
         script = tmp_path / f"readme_line{snippet.line}.py"
         script.write_text(code, encoding="utf-8")
