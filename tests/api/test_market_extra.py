@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -215,3 +216,129 @@ def test_candles_survive_restart_and_kill(tmp_path: Path, how: str) -> None:
             assert data(srv, "candles", **q, interval=interval) == expected_rows(every, interval)
     finally:
         srv.stop()
+
+
+# ---- funding, open interest, tiers and the venue's own figures -----------------------------------------------
+
+H8 = 8 * 3_600_000
+
+
+def test_current_and_history_funding_rate(server: Server) -> None:
+    before = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    (cur,) = data(server, "current-fund-rate", symbol="BTCUSDT")  # the page takes no category
+    assert cur == {"symbol": "BTCUSDT", "fundingRate": "0", "fundingRateInterval": "8",
+                   "nextUpdate": cur["nextUpdate"], "minFundingRate": "-0.003", "maxFundingRate": "0.003"}
+    nxt = int(cur["nextUpdate"])
+    assert nxt % H8 == 0 and before < nxt <= before + H8 + 1000  # next settlement on the 8 h UTC grid
+    assert data(server, "current-fund-rate", symbol="BTCPERP")[0]["symbol"] == "BTCPERP"
+    failure(get(server, "current-fund-rate"), 400, "40034")
+    failure(get(server, "current-fund-rate", symbol="NOPE"), 400, "25100")
+    hist = data(server, "history-fund-rate", category=FUT, symbol="BTCUSDT", limit=3)
+    assert set(hist) == {"resultList"}
+    times = [int(r["fundingRateTimestamp"]) for r in hist["resultList"]]
+    assert times == [nxt - H8, nxt - 2 * H8, nxt - 3 * H8]  # newest first
+    assert {(r["symbol"], r["fundingRate"]) for r in hist["resultList"]} == {("BTCUSDT", "0")}
+    page2 = data(server, "history-fund-rate", category=FUT, symbol="BTCUSDT", limit=3, cursor=2)["resultList"]
+    assert [int(r["fundingRateTimestamp"]) for r in page2] == [nxt - 4 * H8, nxt - 5 * H8, nxt - 6 * H8]
+    full = data(server, "history-fund-rate", category=FUT, symbol="BTCUSDT")["resultList"]
+    assert len(full) == 200
+    last = data(server, "history-fund-rate", category=FUT, symbol="BTCUSDT", cursor=2)["resultList"]
+    assert len(last) == 90 * 3 - 200 - 1 or len(last) == 90 * 3 - 200  # the 90-day window ends the list
+    for bad in ({"limit": "201"}, {"limit": "0"}, {"cursor": "101"}, {"cursor": "x"}):
+        failure(get(server, "history-fund-rate", category=FUT, symbol="BTCUSDT", **bad), 400, "40020")
+    failure(get(server, "history-fund-rate", category=SPOT, symbol="BTCUSDT"), 400, "40020")
+    failure(get(server, "history-fund-rate", symbol="BTCUSDT"), 400, "40034")
+    tick = data(server, "tickers", category=FUT, symbol="BTCUSDT")[0]
+    assert tick["fundingRate"] == cur["fundingRate"]
+
+
+def test_open_interest_sums_open_positions(fresh: Server) -> None:
+    cat, sym = "COIN-FUTURES", "ETHUSD"
+    q = {"category": cat}
+    empty = data(fresh, "open-interest", **q)
+    assert [(r["symbol"], r["openInterest"]) for r in empty["list"]] == [("BTCUSD", "0"), ("ETHUSD", "0")]
+    assert isinstance(empty["ts"], str) and int(empty["ts"]) > 0
+    trade(fresh, cat, sym, [("2000", "1.5")])
+    trade(fresh, cat, sym, [("2001", "0.25")])
+    oi = data(fresh, "open-interest", **q, symbol=sym)
+    assert oi["list"] == [{"symbol": sym, "openInterest": "1.75"}]
+    assert data(fresh, "tickers", **q, symbol=sym)[0]["openInterest"] == "1.75"
+    failure(get(fresh, "open-interest", category=SPOT), 400, "40020")
+    failure(get(fresh, "open-interest"), 400, "40034")
+    failure(get(fresh, "open-interest", **q, symbol="NOPE"), 400, "25100")
+
+
+def test_oi_limit_and_position_tiers_come_from_the_instrument_config(tmp_path: Path) -> None:
+    tiers = [{"maxTierValue": "10000", "leverage": 20, "mmr": "0.01"},
+             {"maxTierValue": "50000.5", "leverage": 10, "mmr": "0.025"}]
+    inst = {"category": FUT, "symbol": "SOLUSDT", "baseCoin": "SOL", "quoteCoin": "USDT", "tick": "0.001",
+            "lot": "0.1", "minOrderQty": "0.1", "minOrderAmount": "5", "maxLeverage": 20, "fundInterval": 4,
+            "tiers": tiers, "oiLimit": "250000"}
+    spot = {"category": "SPOT", "symbol": "SOLUSDT", "baseCoin": "SOL", "quoteCoin": "USDT", "tick": "0.001",
+            "lot": "0.1", "minOrderQty": "0.1", "minOrderAmount": "1"}
+    config = tmp_path / "venue.json"
+    others = [{**spot, "symbol": "BTCUSDC", "baseCoin": "BTC", "quoteCoin": "USDC"},  # the demo account's coins
+              {**spot, "symbol": "ETHUSDT", "baseCoin": "ETH"}]
+    config.write_text(json.dumps({"instruments": [inst, spot, {**spot, "category": "MARGIN"}, *others]}))
+    srv = start_server(tmp_path / "v", "--no-rate-limit", "--config", str(config))
+    try:
+        assert data(srv, "position-tier", category=FUT, symbol="SOLUSDT") == [
+            {"tier": "1", "minTierValue": "0", "maxTierValue": "10000", "leverage": "20", "mmr": "0.01"},
+            {"tier": "2", "minTierValue": "10000", "maxTierValue": "50000.5", "leverage": "10", "mmr": "0.025"}]
+        assert data(srv, "oi-limit", category=FUT) == [
+            {"symbol": "SOLUSDT", "notionalValue": "250000", "totalNotionalValue": "250000"}]
+        (cur,) = data(srv, "current-fund-rate", symbol="SOLUSDT")
+        assert cur["fundingRateInterval"] == "4" and int(cur["nextUpdate"]) % (4 * 3_600_000) == 0
+        (doc,) = data(srv, "instruments", category=FUT, symbol="SOLUSDT")
+        assert doc["fundInterval"] == "4"
+        (margin,) = data(srv, "position-tier", category="MARGIN", coin="sol")
+        assert margin == {"tier": "1", "minTierValue": "", "maxTierValue": "", "leverage": "3", "mmr": "0.1"}
+        failure(get(srv, "position-tier", category="MARGIN"), 400, "40034")
+        failure(get(srv, "position-tier", category="MARGIN", coin="DOGE"), 400, "40020")
+        failure(get(srv, "position-tier", category=FUT), 400, "40034")
+        failure(get(srv, "position-tier", category=SPOT, symbol="SOLUSDT"), 400, "40020")
+    finally:
+        srv.stop()
+
+
+def test_default_tiers_and_instrument_fields(server: Server) -> None:
+    tiers = data(server, "position-tier", category=FUT, symbol="BTCUSDT")
+    assert [t["tier"] for t in tiers] == [str(i) for i in range(1, len(tiers) + 1)] and len(tiers) >= 3
+    assert tiers[0]["minTierValue"] == "0" and tiers[0]["leverage"] == "125"
+    assert all(a["maxTierValue"] == b["minTierValue"] for a, b in itertools.pairwise(tiers))
+    assert [int(t["leverage"]) for t in tiers] == sorted((int(t["leverage"]) for t in tiers), reverse=True)
+    assert [Decimal(t["mmr"]) for t in tiers] == sorted(Decimal(t["mmr"]) for t in tiers)
+    (perp,) = data(server, "instruments", category=FUT, symbol="BTCUSDT")
+    for key in ("openCostUpRatio", "feeRateUpRatio", "maxProductOrderNum", "maxSymbolOrderNum", "maxPositionNum",
+                "offTime", "limitOpenTime"):
+        assert isinstance(perp[key], str) and perp[key] != "", key
+    (margin,) = data(server, "instruments", category="MARGIN", symbol="BTCUSDT")
+    assert margin["maxPositionNum"] != ""
+
+
+def test_discount_loans_reserves_and_risk_reserve(fresh: Server) -> None:
+    rates = {r["coin"]: r["list"] for r in data(fresh, "discount-rate")}
+    assert set(rates) == {"BTC", "ETH", "USDC", "USDT"}
+    assert rates["USDT"] == [{"tierStartValue": "0", "discountRate": "1"}]
+    assert rates["BTC"][0]["tierStartValue"] == "0" and all(set(t) == {"tierStartValue", "discountRate"}
+                                                            for t in rates["BTC"])
+    assert data(fresh, "margin-loans", coin="BTC") == {"dailyInterest": "0", "annualInterest": "0",
+                                                       "limit": data(fresh, "margin-loans", coin="usdt")["limit"]}
+    failure(get(fresh, "margin-loans"), 400, "40034")
+    failure(get(fresh, "margin-loans", coin="DOGE"), 400, "40020")
+    reserves = data(fresh, "proof-of-reserves")
+    assert set(reserves) == {"merkleRootHash", "totalReserveRatio", "list"}
+    assert [r["coin"] for r in reserves["list"]] == ["BTC", "ETH", "USDC", "USDT"]
+    users_before = {r["coin"]: Decimal(r["userAssets"]) for r in reserves["list"]}
+    fresh.new_user({"USDT": "1234.567", "BTC": "2"})
+    after = {r["coin"]: r for r in data(fresh, "proof-of-reserves")["list"]}
+    assert Decimal(after["USDT"]["userAssets"]) - users_before["USDT"] == Decimal("1234.56")  # two decimals
+    assert Decimal(after["BTC"]["userAssets"]) - users_before["BTC"] == 2
+    assert after["USDT"]["reserveRatio"] == "100%" and after["USDT"]["platformAssets"] == after["USDT"]["userAssets"]
+    trade(fresh, SPOT, "BTCUSDT", [("50000", "0.1")])  # fees go to the venue: platform assets exceed user assets
+    usdt = {r["coin"]: r for r in data(fresh, "proof-of-reserves")["list"]}["USDT"]
+    assert Decimal(usdt["platformAssets"]) > Decimal(usdt["userAssets"]) and usdt["reserveRatio"].endswith("%")
+    assert data(fresh, "risk-reserve", category=FUT, symbol="BTCUSDT") == {
+        "totalBalance": "", "coin": "USDT", "riskReserveRecords": []}
+    assert data(fresh, "risk-reserve", category="COIN-FUTURES", symbol="BTCUSD")["coin"] == "BTC"
+    failure(get(fresh, "risk-reserve", category=FUT), 400, "40034")

@@ -109,7 +109,8 @@ def test_gets_have_their_query_parameters(doc: dict[str, Any]) -> None:
     for path, ops in doc["paths"].items():
         for method, op in ops.items():
             if method == "get" and path not in ("/api/v2/public/time", "/openapi.json", "/api/v3/account/settings",
-                                                "/api/v3/account/assets", "/admin/v1/faults"):
+                                                "/api/v3/account/assets", "/admin/v1/faults",
+                                                "/api/v3/market/discount-rate", "/api/v3/market/proof-of-reserves"):
                 assert params(path), path
             if method == "post" and not path.startswith("/admin/"):
                 assert op["requestBody"]["required"] is True, path
@@ -123,6 +124,10 @@ def test_the_sdk_sends_only_documented_query_parameters(doc: dict[str, Any]) -> 
              E.order_info("1", "x"), E.audit(True),
              E.candles("SPOT", "BTCUSDT", "1m", start_time=1, end_time=2, kind="mark", limit=3),
              E.history_candles("SPOT", "BTCUSDT", "1m", start_time=1, end_time=2, kind="mark", limit=3),
+             E.current_fund_rate("BTCUSDT"), E.history_fund_rate("USDT-FUTURES", "BTCUSDT", cursor=1, limit=2),
+             E.open_interest("USDT-FUTURES", "BTCUSDT"), E.oi_limit("USDT-FUTURES", "BTCUSDT"),
+             E.position_tier("MARGIN", coin="BTC"), E.position_tier("USDT-FUTURES", "BTCUSDT"),
+             E.margin_loans("BTC"), E.risk_reserve("USDT-FUTURES", "BTCUSDT"),
              E.unfilled_orders("SPOT", "BTCUSDT", start_time=1, end_time=2, limit=3, cursor="4"),
              E.history_orders("SPOT", "BTCUSDT", start_time=1, end_time=2, limit=3, cursor="4"),
              E.fills("SPOT", order_id="1", start_time=1, end_time=2, limit=3, cursor="4"),
@@ -179,7 +184,16 @@ def test_real_answers_match_their_schemas(doc: dict[str, Any], venue: Server) ->
                         ("/api/v3/market/orderbook", "category=SPOT&symbol=BTCUSDT"),
                         ("/api/v3/market/fills", "category=SPOT&symbol=BTCUSDT"),
                         ("/api/v3/market/candles", "category=SPOT&symbol=BTCUSDT&interval=1m"),
-                        ("/api/v3/market/history-candles", "category=SPOT&symbol=BTCUSDT&interval=1D")]:
+                        ("/api/v3/market/history-candles", "category=SPOT&symbol=BTCUSDT&interval=1D"),
+                        ("/api/v3/market/current-fund-rate", "symbol=BTCUSDT"),
+                        ("/api/v3/market/history-fund-rate", "category=USDT-FUTURES&symbol=BTCUSDT&limit=3"),
+                        ("/api/v3/market/open-interest", "category=USDT-FUTURES"),
+                        ("/api/v3/market/oi-limit", "category=USDT-FUTURES"),
+                        ("/api/v3/market/position-tier", "category=USDT-FUTURES&symbol=BTCUSDT"),
+                        ("/api/v3/market/position-tier", "category=MARGIN&coin=BTC"),
+                        ("/api/v3/market/discount-rate", ""), ("/api/v3/market/margin-loans", "coin=USDT"),
+                        ("/api/v3/market/proof-of-reserves", ""),
+                        ("/api/v3/market/risk-reserve", "category=USDT-FUTURES&symbol=BTCUSDT")]:
         check("GET", path, httpx.get(venue.base_url + path + "?" + query, timeout=10))
     for path, query in [("/api/v3/account/settings", ""), ("/api/v3/account/assets", ""),
                         ("/api/v3/account/fee-rate", "category=SPOT&symbol=BTCUSDT"),

@@ -110,3 +110,28 @@ def test_candles(connect):
     with pytest.raises(BitgetError) as err:
         public.history_candles(cat, sym, "3H")
     assert err.value.code == "40020"
+
+
+def test_funding_interest_tiers_and_venue_figures(connect):
+    from utaex.wire import responses as R
+
+    c = connect()
+    (rate,) = c.current_fund_rate("ETHPERP")
+    assert isinstance(rate, R.FundingRate) and (rate.fundingRate, rate.fundingRateInterval) == ("0", "8")
+    hist = c.history_fund_rate("USDC-FUTURES", "ETHPERP", cursor=1, limit=2)
+    assert len(hist) == 2 and isinstance(hist[0], R.FundingRateRecord)
+    assert int(hist[0].fundingRateTimestamp) == int(rate.nextUpdate) - 8 * 3_600_000
+    oi = c.open_interest("USDC-FUTURES", "ETHPERP")
+    assert isinstance(oi, R.OpenInterest) and oi.list[0].symbol == "ETHPERP" and int(oi.ts) > 0
+    assert c.oi_limit("USDC-FUTURES")[0].notionalValue == "10000000"
+    tiers = c.position_tier("USDC-FUTURES", "ETHPERP")
+    assert isinstance(tiers[0], R.PositionTier) and tiers[0].minTierValue == "0"
+    assert c.position_tier("MARGIN", coin="ETH")[0].maxTierValue == ""
+    assert {d.coin for d in c.discount_rate()} == {"BTC", "ETH", "USDC", "USDT"}
+    assert c.margin_loans("ETH").dailyInterest == "0"
+    reserves = c.proof_of_reserves()
+    assert isinstance(reserves, R.ProofOfReserves) and len(reserves.list) == 4 and reserves.merkleRootHash
+    assert c.risk_reserve("COIN-FUTURES", "ETHUSD").coin == "ETH"
+    with pytest.raises(BitgetError) as err:
+        c.position_tier("USDC-FUTURES")
+    assert err.value.code == "40034"

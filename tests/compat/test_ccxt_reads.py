@@ -3,6 +3,7 @@ own trades (recent and history endpoints)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -41,3 +42,26 @@ def test_fetch_ohlcv_errors_are_ccxt_errors(new_trader: Callable[..., Trader]) -
     t = new_trader()
     with pytest.raises(ccxt.BadRequest, match="40020"):  # 8h is no Bitget granularity
         t.ex.fetch_ohlcv("BTC/USDT:USDT", "8h")
+
+
+def test_fetch_funding_rate_history_and_open_interest(pair: tuple[Trader, Trader]) -> None:
+    maker, taker = pair
+    sym = "BTC/USDT:USDT"
+    now = int(time.time() * 1000)
+    rate = maker.ex.fetch_funding_rate(sym)  # GET /api/v3/market/current-fund-rate?symbol=BTCUSDT
+    assert rate["symbol"] == sym and rate["fundingRate"] == 0
+    assert rate["fundingTimestamp"] % (8 * 3_600_000) == 0 and now < rate["fundingTimestamp"] <= now + 8 * 3_600_000
+    assert rate["interval"] == "8h"
+    history = maker.ex.fetch_funding_rate_history(sym, limit=5)  # history-fund-rate
+    assert len(history) == 5 and all(h["fundingRate"] == 0 and h["symbol"] == sym for h in history)
+    stamps = [h["timestamp"] for h in history]
+    assert stamps == sorted(stamps) and stamps[-1] == rate["fundingTimestamp"] - 8 * 3_600_000
+    before = maker.ex.fetch_open_interest(sym)  # open-interest
+    maker.ex.create_order(sym, "limit", "sell", 0.25, 60000)
+    taker.ex.create_order(sym, "market", "buy", 0.25)
+    after = maker.ex.fetch_open_interest(sym)
+    assert after["symbol"] == sym
+    assert Decimal(str(after["openInterestAmount"])) - Decimal(str(before["openInterestAmount"])) == Decimal("0.25")
+    tiers = maker.ex.fetch_market_leverage_tiers(sym)  # position-tier
+    assert tiers[0]["minNotional"] == 0 and tiers[0]["maxLeverage"] == 125
+    assert all(a["maxNotional"] == b["minNotional"] for a, b in itertools.pairwise(tiers))

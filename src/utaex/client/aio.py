@@ -87,6 +87,35 @@ class AsyncClient(BaseClient):
         return await self.call(E.history_candles(category, symbol, interval, start_time=start_time,
                                             end_time=end_time, kind=kind, limit=limit))
 
+    async def current_fund_rate(self, symbol: str) -> list[R.FundingRate]:
+        return await self.call(E.current_fund_rate(symbol))
+
+    async def history_fund_rate(self, category: str, symbol: str, *, cursor: int | str | None = None,
+                          limit: int | None = None) -> list[R.FundingRateRecord]:
+        return await self.call(E.history_fund_rate(category, symbol, cursor=cursor, limit=limit))
+
+    async def open_interest(self, category: str, symbol: str | None = None) -> R.OpenInterest:
+        return await self.call(E.open_interest(category, symbol))
+
+    async def oi_limit(self, category: str, symbol: str | None = None) -> list[R.OiLimit]:
+        return await self.call(E.oi_limit(category, symbol))
+
+    async def position_tier(self, category: str, symbol: str | None = None, *,
+                      coin: str | None = None) -> list[R.PositionTier]:
+        return await self.call(E.position_tier(category, symbol, coin=coin))
+
+    async def discount_rate(self) -> list[R.DiscountRate]:
+        return await self.call(E.discount_rate())
+
+    async def margin_loans(self, coin: str) -> R.MarginLoan:
+        return await self.call(E.margin_loans(coin))
+
+    async def proof_of_reserves(self) -> R.ProofOfReserves:
+        return await self.call(E.proof_of_reserves())
+
+    async def risk_reserve(self, category: str, symbol: str) -> R.RiskReserve:
+        return await self.call(E.risk_reserve(category, symbol))
+
     # -- account ----------------------------------------------------------------------------------------------
 
     async def account_settings(self) -> R.AccountSettings:

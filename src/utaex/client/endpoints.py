@@ -145,6 +145,51 @@ def history_candles(category: str, symbol: str, interval: str, *, start_time: in
                 signed=False, type=list[list[str]])
 
 
+def current_fund_rate(symbol: str) -> Call[list[R.FundingRate]]:
+    return Call("GET", "/api/v3/market/current-fund-rate", {"symbol": symbol}, signed=False,
+                type=list[R.FundingRate])
+
+
+def history_fund_rate(category: str, symbol: str, *, cursor: int | str | None = None,
+                      limit: int | None = None) -> Call[list[R.FundingRateRecord]]:
+    """Past settlements, newest first (``cursor`` is a page number)."""
+    return Call("GET", "/api/v3/market/history-fund-rate",
+                {"category": category, "symbol": symbol, "cursor": cursor, "limit": limit}, signed=False,
+                type=R.FundingRateHistory, convert=lambda d: d.resultList)
+
+
+def open_interest(category: str, symbol: str | None = None) -> Call[R.OpenInterest]:
+    return Call("GET", "/api/v3/market/open-interest", {"category": category, "symbol": symbol}, signed=False,
+                type=R.OpenInterest)
+
+
+def oi_limit(category: str, symbol: str | None = None) -> Call[list[R.OiLimit]]:
+    return Call("GET", "/api/v3/market/oi-limit", {"category": category, "symbol": symbol}, signed=False,
+                type=list[R.OiLimit])
+
+
+def position_tier(category: str, symbol: str | None = None, *, coin: str | None = None) -> Call[list[R.PositionTier]]:
+    return Call("GET", "/api/v3/market/position-tier", {"category": category, "symbol": symbol, "coin": coin},
+                signed=False, type=list[R.PositionTier])
+
+
+def discount_rate() -> Call[list[R.DiscountRate]]:
+    return Call("GET", "/api/v3/market/discount-rate", signed=False, type=list[R.DiscountRate])
+
+
+def margin_loans(coin: str) -> Call[R.MarginLoan]:
+    return Call("GET", "/api/v3/market/margin-loans", {"coin": coin}, signed=False, type=R.MarginLoan)
+
+
+def proof_of_reserves() -> Call[R.ProofOfReserves]:
+    return Call("GET", "/api/v3/market/proof-of-reserves", signed=False, type=R.ProofOfReserves)
+
+
+def risk_reserve(category: str, symbol: str) -> Call[R.RiskReserve]:
+    return Call("GET", "/api/v3/market/risk-reserve", {"category": category, "symbol": symbol}, signed=False,
+                type=R.RiskReserve)
+
+
 # -- account --------------------------------------------------------------------------------------------------
 
 def account_settings() -> Call[R.AccountSettings]:

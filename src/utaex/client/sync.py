@@ -96,6 +96,35 @@ class Client(SyncTransport, BaseClient):
         return self.call(E.history_candles(category, symbol, interval, start_time=start_time,
                                             end_time=end_time, kind=kind, limit=limit))
 
+    def current_fund_rate(self, symbol: str) -> list[R.FundingRate]:
+        return self.call(E.current_fund_rate(symbol))
+
+    def history_fund_rate(self, category: str, symbol: str, *, cursor: int | str | None = None,
+                          limit: int | None = None) -> list[R.FundingRateRecord]:
+        return self.call(E.history_fund_rate(category, symbol, cursor=cursor, limit=limit))
+
+    def open_interest(self, category: str, symbol: str | None = None) -> R.OpenInterest:
+        return self.call(E.open_interest(category, symbol))
+
+    def oi_limit(self, category: str, symbol: str | None = None) -> list[R.OiLimit]:
+        return self.call(E.oi_limit(category, symbol))
+
+    def position_tier(self, category: str, symbol: str | None = None, *,
+                      coin: str | None = None) -> list[R.PositionTier]:
+        return self.call(E.position_tier(category, symbol, coin=coin))
+
+    def discount_rate(self) -> list[R.DiscountRate]:
+        return self.call(E.discount_rate())
+
+    def margin_loans(self, coin: str) -> R.MarginLoan:
+        return self.call(E.margin_loans(coin))
+
+    def proof_of_reserves(self) -> R.ProofOfReserves:
+        return self.call(E.proof_of_reserves())
+
+    def risk_reserve(self, category: str, symbol: str) -> R.RiskReserve:
+        return self.call(E.risk_reserve(category, symbol))
+
     # -- account ----------------------------------------------------------------------------------------------
 
     def account_settings(self) -> R.AccountSettings:

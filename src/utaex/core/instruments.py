@@ -7,6 +7,11 @@ Invariants:
 - SPOT and MARGIN instruments of one symbol share one order book (``book_key``).
 - ``kind`` is ``spot`` (SPOT/MARGIN), ``linear`` (USDT-/USDC-FUTURES: margin, fees and PnL in the quote
   coin) or ``inverse`` (COIN-FUTURES: margin, fees and PnL in the base coin, quantities in base coin).
+- ``tiers`` (futures) is the one source of position tiers: contiguous notional bands from 0, each with
+  its maximum leverage (non-increasing, at most ``maxLeverage``) and maintenance margin rate
+  (non-decreasing); the last band's upper bound is the largest position notional. Notionals are in the
+  quote coin (USD for COIN-FUTURES). ``tier_of`` finds the band of a notional (the later
+  maintenance-margin rules read it, as ``/api/v3/market/position-tier`` does).
 """
 
 from __future__ import annotations
@@ -17,6 +22,20 @@ import msgspec
 
 from .enums import CATEGORIES, COIN_FUTURES, MARGIN, SPOT, USDC_FUTURES, USDT_FUTURES
 from .numbers import DP, decimals_of, parse_fixed
+
+
+class TierSpec(msgspec.Struct, forbid_unknown_fields=True):
+    """One position tier: positions of notional up to ``maxTierValue`` (decimal string, quote coin)."""
+
+    maxTierValue: str
+    leverage: int
+    mmr: str
+
+
+DEFAULT_TIERS: tuple[tuple[str, int, str], ...] = (
+    ("200000", 125, "0.004"), ("1000000", 75, "0.005"), ("5000000", 50, "0.01"), ("20000000", 20, "0.025"),
+    ("50000000", 10, "0.05"), ("100000000", 5, "0.1"))
+FUND_INTERVALS = (1, 2, 4, 8)
 
 
 class InstrumentSpec(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,6 +55,22 @@ class InstrumentSpec(msgspec.Struct, forbid_unknown_fields=True):
     quotePrecision: int = 6
     maxLeverage: int = 125
     maxCrossedLeverage: int = 3
+    fundInterval: int = 8
+    tiers: list[TierSpec] | None = None
+    oiLimit: str = "10000000"
+
+
+class Tier(msgspec.Struct, frozen=True):
+    """A position tier with exact bounds (value units, 10**-18 of the quote coin) and its text forms."""
+
+    tier: int
+    min_value: int
+    max_value: int
+    leverage: int
+    mmr_e8: int
+    min_text: str
+    max_text: str
+    mmr: str
 
 
 class Instrument:
@@ -45,6 +80,7 @@ class Instrument:
         "base",
         "book_key",
         "category",
+        "fund_interval_h",
         "is_futures",
         "kind",
         "lot_cache",
@@ -68,6 +104,7 @@ class Instrument:
         "taker_e8",
         "tick_dp",
         "tick_num",
+        "tiers",
         "value_per_tick_lot",
     )
 
@@ -105,6 +142,10 @@ class Instrument:
         self.taker_e8, _ = parse_fixed(spec.takerFeeRate, 8)
         self.max_leverage = spec.maxLeverage
         self.margin_leverage = spec.maxCrossedLeverage
+        if spec.fundInterval not in FUND_INTERVALS:
+            raise ValueError(f"fundInterval of {spec.symbol} must be one of {FUND_INTERVALS} (hours)")
+        self.fund_interval_h = spec.fundInterval
+        self.tiers = _tiers(spec) if self.is_futures else ()
         # memo of valid inputs (pure functions of this instrument): price string -> ticks (> 0, on the
         # tick grid); limit quantity string -> lots (on the lot grid, within min/max). Bounded.
         self.price_cache: dict[str, int] = {}
@@ -112,6 +153,34 @@ class Instrument:
 
     def __repr__(self) -> str:
         return f"Instrument({self.category} {self.symbol})"
+
+    def tier_of(self, value: int) -> Tier:
+        """The tier of a position of notional ``value`` (value units); the last tier beyond its bound."""
+        for t in self.tiers:
+            if value <= t.max_value:
+                return t
+        return self.tiers[-1]
+
+
+def _tiers(spec: InstrumentSpec) -> tuple[Tier, ...]:
+    raw = spec.tiers if spec.tiers is not None else [
+        TierSpec(top, min(lev, spec.maxLeverage), mmr) for top, lev, mmr in DEFAULT_TIERS]
+    if not raw:
+        raise ValueError(f"tiers of {spec.symbol} must not be empty")
+    out: list[Tier] = []
+    low, low_text, last_lev, last_mmr = 0, "0", spec.maxLeverage, 0
+    for i, t in enumerate(raw, 1):
+        try:
+            top, top_exact = parse_fixed(t.maxTierValue, DP)
+            mmr, mmr_exact = parse_fixed(t.mmr, 8)
+        except ValueError:
+            raise ValueError(f"tier {i} of {spec.symbol}: maxTierValue and mmr must be decimal strings") from None
+        if not (top_exact and mmr_exact) or top <= low or not 1 <= t.leverage <= last_lev or mmr < last_mmr:
+            raise ValueError(f"tier {i} of {spec.symbol}: bounds must grow, leverage (<= maxLeverage) must not "
+                             "grow, mmr (at most 8 decimals) must not shrink")
+        out.append(Tier(i, low, top, t.leverage, mmr, low_text, t.maxTierValue, t.mmr))
+        low, low_text, last_lev, last_mmr = top, t.maxTierValue, t.leverage, mmr
+    return tuple(out)
 
 
 def _spot(symbol: str, base: str, tick: str, lot: str, min_qty: str) -> list[dict[str, Any]]:

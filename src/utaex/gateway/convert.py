@@ -245,6 +245,14 @@ def assets_doc(eng: Engine, acct: Account) -> dict[str, Any]:
     }
 
 
+# instrument fields Bitget fills in where the venue has no rule of its own (docs/decisions.md, "Market reads")
+FEE_RATE_UP_RATIO = "0.005"
+OPEN_COST_UP_RATIO = "0.01"
+MAX_OPEN_ORDERS = "400"  # the open-order cap per product line (GUIDE, settled points)
+MAX_POSITION_NUM = "150"
+NOT_SET = "-1"  # no delisting / open-restriction time configured
+
+
 def instrument_doc(inst: Instrument) -> dict[str, Any]:
     s = inst.spec
     doc: dict[str, Any] = {
@@ -254,7 +262,7 @@ def instrument_doc(inst: Instrument) -> dict[str, Any]:
         "quoteCoin": inst.quote,
         "buyLimitPriceRatio": "0.05",
         "sellLimitPriceRatio": "0.05",
-        "feeRateUpRatio": "",
+        "feeRateUpRatio": FEE_RATE_UP_RATIO,
         "makerFeeRate": s.makerFeeRate,
         "takerFeeRate": s.takerFeeRate,
         "minOrderQty": s.minOrderQty,
@@ -263,26 +271,27 @@ def instrument_doc(inst: Instrument) -> dict[str, Any]:
         "quantityPrecision": str(inst.qty_dp),
         "quotePrecision": str(inst.quote_dp),
         "minOrderAmount": s.minOrderAmount,
-        "maxSymbolOrderNum": "",
-        "maxProductOrderNum": "",
+        "maxSymbolOrderNum": MAX_OPEN_ORDERS,
+        "maxProductOrderNum": MAX_OPEN_ORDERS,
         "status": "online",
-        "offTime": "",
-        "limitOpenTime": "",
+        "offTime": NOT_SET,
+        "limitOpenTime": NOT_SET,
         "maintainTime": "",
     }
     if inst.is_futures:
         doc.update({
             "isRwa": "NO",
+            "openCostUpRatio": OPEN_COST_UP_RATIO,
             "priceMultiplier": s.tick,
             "quantityMultiplier": s.lot,
             "symbolType": "perpetual",
             "type": "perpetual",
-            "maxPositionNum": "",
+            "maxPositionNum": MAX_POSITION_NUM,
             "deliveryTime": "",
             "deliveryStartTime": "",
             "deliveryPeriod": "",
             "launchTime": "",
-            "fundInterval": "8",
+            "fundInterval": str(inst.fund_interval_h),
             "minLeverage": "1",
             "maxLeverage": str(inst.max_leverage),
             "maxMarketOrderQty": s.maxOrderQty,
@@ -296,6 +305,7 @@ def instrument_doc(inst: Instrument) -> dict[str, Any]:
             "maxCrossedLeverage": str(inst.margin_leverage),
             "maxIsolatedLeverage": str(inst.margin_leverage),
             "userMinBorrow": "0.00000001",
+            "maxPositionNum": MAX_POSITION_NUM,
             "areaSymbol": "no",
         })
     else:

@@ -152,6 +152,46 @@ class CandlesQuery(_Query):
                      ] | None = None
 
 
+FuturesCategory = Annotated[str, msgspec.Meta(description="USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+
+
+class CurrentFundRateQuery(_Query):
+    """The futures instruments of that symbol (the page takes no category)."""
+
+    symbol: Symbol
+
+
+class HistoryFundRateQuery(_Query):
+    category: FuturesCategory
+    symbol: Symbol
+    cursor: Annotated[str, msgspec.Meta(description="Page number, 1-100 (default 1)")] | None = None
+    limit: Annotated[str, msgspec.Meta(description="Records per page, 1-200 (default 200)")] | None = None
+
+
+class FuturesQuery(_Query):
+    """``open-interest`` and ``oi-limit``: every symbol of the category, or only ``symbol``."""
+
+    category: FuturesCategory
+    symbol: Symbol | None = None
+
+
+class PositionTierQuery(_Query):
+    """Futures: ``symbol`` (required); MARGIN: ``coin`` (required)."""
+
+    category: Annotated[str, msgspec.Meta(description="MARGIN, USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+    symbol: Symbol | None = None
+    coin: Annotated[str, msgspec.Meta(description="MARGIN: a coin of a margin pair, e.g. BTC")] | None = None
+
+
+class MarginLoansQuery(_Query):
+    coin: Annotated[str, msgspec.Meta(description="A coin of a margin pair, e.g. BTC")]
+
+
+class RiskReserveQuery(_Query):
+    category: FuturesCategory
+    symbol: Symbol
+
+
 class FeeRateQuery(_Query):
     category: Category
     symbol: Symbol
@@ -220,18 +260,24 @@ __all__ = [
     "CountdownRequest",
     "CreateKeyRequest",
     "CreateUserRequest",
+    "CurrentFundRateQuery",
     "DepositRequest",
     "FeeRateQuery",
     "FillsQuery",
+    "FuturesQuery",
+    "HistoryFundRateQuery",
     "HistoryOrdersQuery",
     "InstrumentsQuery",
+    "MarginLoansQuery",
     "OrderBookQuery",
     "OrderInfoQuery",
     "PlaceBatchRequest",
     "PlaceOrderRequest",
     "PositionQuery",
+    "PositionTierQuery",
     "PublicFillsQuery",
     "ResetRequest",
+    "RiskReserveQuery",
     "SetHoldModeRequest",
     "SetLeverageRequest",
     "UnfilledOrdersQuery",

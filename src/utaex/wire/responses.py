@@ -75,6 +75,7 @@ class Instrument(_Data):
     areaSymbol: str = ""
     # futures
     isRwa: str = ""
+    openCostUpRatio: str = ""
     priceMultiplier: str = ""
     quantityMultiplier: str = ""
     symbolType: str = ""
@@ -382,6 +383,100 @@ class Audit(_Data):
     replayHash: str | None = None
 
 
+class FundingRate(_Data):
+    symbol: str
+    fundingRate: str
+    fundingRateInterval: str = ""
+    nextUpdate: str = ""
+    minFundingRate: str = ""
+    maxFundingRate: str = ""
+
+
+class FundingRateRecord(_Data):
+    symbol: str
+    fundingRate: str
+    fundingRateTimestamp: str
+
+
+class FundingRateHistory(_Data):
+    resultList: list[FundingRateRecord] = []
+
+
+class OpenInterestItem(_Data):
+    symbol: str
+    openInterest: str
+
+
+_OpenInterestItems = list[OpenInterestItem]
+
+
+class OpenInterest(_Data):
+    list: _OpenInterestItems = []
+    ts: str = ""
+
+
+class OiLimit(_Data):
+    symbol: str
+    notionalValue: str
+    totalNotionalValue: str = ""
+
+
+class PositionTier(_Data):
+    tier: str
+    leverage: str
+    mmr: str
+    minTierValue: str = ""
+    maxTierValue: str = ""
+
+
+class DiscountTier(_Data):
+    tierStartValue: str
+    discountRate: str
+
+
+_DiscountTiers = list[DiscountTier]
+
+
+class DiscountRate(_Data):
+    coin: str
+    list: _DiscountTiers = []
+
+
+class MarginLoan(_Data):
+    dailyInterest: str
+    annualInterest: str
+    limit: str
+
+
+class ReserveCoin(_Data):
+    coin: str
+    userAssets: str
+    platformAssets: str
+    reserveRatio: str
+
+
+_ReserveCoins = list[ReserveCoin]
+
+
+class ProofOfReserves(_Data):
+    merkleRootHash: str
+    totalReserveRatio: str
+    list: _ReserveCoins = []
+
+
+class RiskReserveRecord(_Data):
+    amount: str
+    balance: str
+    ts: str
+    type: str = ""
+
+
+class RiskReserve(_Data):
+    coin: str
+    totalBalance: str = ""
+    riskReserveRecords: list[RiskReserveRecord] = []
+
+
 __all__ = [
     "AccountAssets",
     "AccountSettings",
@@ -392,12 +487,21 @@ __all__ = [
     "BatchRow",
     "Coin",
     "CoinChain",
+    "DiscountRate",
+    "DiscountTier",
     "FeeDetail",
     "FeeRate",
     "Fill",
     "FillPage",
+    "FundingRate",
+    "FundingRateHistory",
+    "FundingRateRecord",
     "Instrument",
     "ItemError",
+    "MarginLoan",
+    "OiLimit",
+    "OpenInterest",
+    "OpenInterestItem",
     "Order",
     "OrderBook",
     "OrderIdList",
@@ -405,7 +509,12 @@ __all__ = [
     "OrderPage",
     "Position",
     "PositionList",
+    "PositionTier",
+    "ProofOfReserves",
     "PublicFill",
+    "ReserveCoin",
+    "RiskReserve",
+    "RiskReserveRecord",
     "ServerTime",
     "SymbolConfig",
     "Ticker",

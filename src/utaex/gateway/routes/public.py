@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ...core import enums as E
 from ...core.numbers import fmt_amount, format_fixed
-from .. import convert, openapi
+from .. import convert, funding, openapi
 from .. import params as P
+from .market import open_interest_lots
 
 if TYPE_CHECKING:
     from ..app import App, Request
@@ -91,10 +91,9 @@ def register(app: App) -> None:
             # never empty on a contract: ccxt tells a contract ticker from a spot one with the same
             # id (BTCUSDT) by the presence of markPrice; "0" until the first trade gives a price
             mark = convert.price_str(inst, last) if last else "0"
-            doc.update({"indexPrice": mark, "markPrice": mark, "fundingRate": "0",
-                        "openInterest": convert.qty_str(inst, sum(
-                            p.qty for (_, c, s, side), p in eng.positions.items()
-                            if c == cat and s == inst.symbol and side == E.LONG)),
+            rate = funding.rate_at(inst, funding.next_settlement(inst, now))
+            doc.update({"indexPrice": mark, "markPrice": mark, "fundingRate": rate,
+                        "openInterest": convert.qty_str(inst, open_interest_lots(venue, inst)),
                         "deliveryStartTime": "", "deliveryTime": "", "deliveryStatus": ""})
         return doc
 
