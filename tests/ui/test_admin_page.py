@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from ui_support import expect, screenshot
+from ui_support import expect, login, place, screenshot
 
 from support import ADMIN_TOKEN, Server
 
@@ -34,9 +34,11 @@ def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
     extra = [f"{m.upper()} {p}" for p, ops in paths.items() if p.startswith("/admin/") and p not in known for m in ops]
     if extra:  # the admin operations of later features (faults, simulator, clock) are listed as they arrive
         for op in extra:
-            expect(page.locator("#controls")).to_contain_text(op)
+            if "/faults" not in op:  # the faults have a panel of their own
+                expect(page.locator("#controls")).to_contain_text(op)
     else:
-        expect(page.locator("#controls")).to_have_text("This venue serves no simulator, fault or clock controls yet.")
+        expect(page.locator("#controls")).to_have_text(
+            "This venue serves no other admin operations (simulator, clock) yet.")
 
     page.locator("#u-BTC").fill("2.5")
     page.locator("#u-submit").click()
@@ -72,3 +74,51 @@ def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
     expect(page.locator("#coin-BTC td").nth(1)).to_have_text(audit["deposits"]["BTC"])
     expect(page.locator("#coin-BTC td").nth(4)).to_have_text("0 ✓")
     screenshot(page, "admin", full_page=True)
+
+
+def test_faults_injected_from_the_admin_page_show_on_the_account_page(ui_venue: Server, page: Any) -> None:
+    creds = ui_venue.new_user()
+    with ui_venue.client(creds) as client:
+        ids = [place(client, "buy", str(30000 + i), "0.01") for i in range(3)]
+        open_admin(page, ui_venue, ADMIN_TOKEN)
+        expect(page.locator("#faults tbody")).to_have_text("No faults: the venue behaves")
+        page.locator("#f-path").fill("/api/v3/trade/cancel-batch")
+        page.locator("#f-effect").select_option("item_error")
+        page.locator("#f-uid").fill(creds["uid"])
+        page.locator("#f-count").fill("1")
+        page.locator("#f-items").fill("1")
+        page.locator("#f-code").fill("25204")
+        page.locator("#f-msg").fill("Order does not exist")
+        page.locator("#f-submit").click()
+        expect(page.locator("#fault-result")).to_contain_text("Injected fault")
+        expect(page.locator("#faults tbody tr")).to_have_count(1)
+        expect(page.locator("#faults tbody tr")).to_contain_text("item_error")
+        [fault] = ui_venue.admin("GET", "/admin/v1/faults")["list"]
+        assert fault["items"] == [1] and fault["uid"] == creds["uid"] and fault["count"] == 1
+        screenshot(page, "admin-faults", full_page=True)
+
+        # the account page shows the failed item with the venue's code and message, the others cancelled
+        login(page, ui_venue, creds)
+        expect(page.locator("#open-orders tbody tr")).to_have_count(3)
+        page.locator("#select-all").check()
+        page.locator("#cancel-selected").click()
+        expect(page.locator("#cancel-summary")).to_have_text("1 cancel-batch request (3 orders): 2 cancelled, 1 failed")
+        failed = page.locator("#cancel-results tbody tr").nth(1)
+        expect(failed.locator("td").nth(4)).to_have_text("failed")
+        expect(failed.locator("td").nth(5)).to_have_text("25204")
+        expect(failed.locator("td").nth(6)).to_have_text("Order does not exist")
+        expect(page.locator("#open-orders tbody tr")).to_have_count(1)
+        still_open = [o["orderId"] for o in client.get("/api/v3/trade/unfilled-orders")["list"]]
+        assert len(still_open) == 1 and still_open[0] in ids
+        expect(page.locator(f"#o-{still_open[0]}")).to_be_visible()
+
+    # the fault was used up; one added and removed by click leaves none
+    page.goto(ui_venue.base_url + "/admin")  # the token is kept in this tab
+    expect(page.locator("#faults tbody")).to_have_text("No faults: the venue behaves")
+    page.locator("#f-effect").select_option("latency")
+    page.locator("#f-ms").fill("5")
+    page.locator("#f-submit").click()
+    expect(page.locator("#faults tbody tr")).to_have_count(1)
+    page.locator("#faults tbody button").click()
+    expect(page.locator("#faults tbody")).to_have_text("No faults: the venue behaves")
+    assert ui_venue.admin("GET", "/admin/v1/faults")["list"] == []

@@ -2,9 +2,11 @@
 // history figures, per-coin conservation), creating users and keys, deposits.
 import { $, adminRequest, el, errorText, fillTable, fmtClock, publicGet } from "./common.js";
 import * as D from "./decimal.js";
+import { FaultsPanel } from "./faults.js";
 
 const STORE = "utaex.console.adminToken"; // sessionStorage: this tab only
-const KNOWN = new Set(["/admin/v1/users", "/admin/v1/users/{uid}/api-keys", "/admin/v1/users/{uid}/deposits", "/admin/v1/audit"]);
+const KNOWN = new Set(["/admin/v1/users", "/admin/v1/users/{uid}/api-keys", "/admin/v1/users/{uid}/deposits", "/admin/v1/audit",
+                       "/admin/v1/faults", "/admin/v1/faults/{id}"]); // these have their own panels
 let token = "";
 let coins = ["USDT", "USDC", "BTC", "ETH"];
 let timer = 0;
@@ -105,11 +107,12 @@ async function loadControls() {
   } catch {
     paths = {};
   }
+  if (paths["/admin/v1/faults"]) new FaultsPanel(admin);
   const extra = Object.entries(paths).filter(([p]) => p.startsWith("/admin/") && !KNOWN.has(p));
   $("#controls").replaceChildren(extra.length
     ? el("table", {}, el("tbody", {}, extra.flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) =>
       el("tr", {}, el("td", { class: "mono" }, `${m.toUpperCase()} ${p}`), el("td", {}, op.summary || ""))))))
-    : "This venue serves no simulator, fault or clock controls yet.");
+    : "This venue serves no other admin operations (simulator, clock) yet.");
 }
 
 // ---- users, keys, deposits -----------------------------------------------------------------------------------------
