@@ -166,6 +166,8 @@ WRITE_BODIES: dict[str, Any] = {
     "/api/v3/trade/cancel-batch": [{"category": "SPOT", "symbol": "BTCUSDT", "orderId": "{oid}"}],
     "/api/v3/trade/cancel-symbol-order": {"category": "SPOT", "symbol": "BTCUSDT"},
     "/api/v3/trade/countdown-cancel-all": {"countdown": "5"},
+    "/api/v3/trade/modify-order": {"orderId": "{oid}", "price": "21000"},
+    "/api/v3/trade/batch-modify-order": [{"orderId": "{oid}", "price": "21000"}],
     "/api/v3/account/set-leverage": {"category": "USDT-FUTURES", "symbol": "BTCUSDT", "leverage": "20"},
     "/api/v3/account/set-hold-mode": {"holdMode": "hedge_mode"},
 }

@@ -47,6 +47,8 @@ WRITE_ENDPOINTS = (
     "/api/v3/trade/cancel-batch",
     "/api/v3/trade/cancel-symbol-order",
     "/api/v3/trade/countdown-cancel-all",
+    "/api/v3/trade/modify-order",
+    "/api/v3/trade/batch-modify-order",
     "/api/v3/account/set-leverage",
     "/api/v3/account/set-hold-mode",
 )

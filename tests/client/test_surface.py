@@ -46,6 +46,8 @@ METHODS = {
     "cancel_batch": "/api/v3/trade/cancel-batch",
     "cancel_symbol_orders": "/api/v3/trade/cancel-symbol-order",
     "countdown_cancel_all": "/api/v3/trade/countdown-cancel-all",
+    "modify_order": "/api/v3/trade/modify-order",
+    "batch_modify_order": "/api/v3/trade/batch-modify-order",
     "order_info": "/api/v3/trade/order-info",
     "unfilled_orders": "/api/v3/trade/unfilled-orders",
     "history_orders": "/api/v3/trade/history-orders",

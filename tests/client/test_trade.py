@@ -191,3 +191,23 @@ def test_fills_and_positions(connect, user):
     assert taker.positions("USDT-FUTURES", pos_side="short") == []
     assert taker.positions("COIN-FUTURES") == []
     assert error_of(taker.positions, "SPOT").code == "40017"
+
+
+def test_modify_order_and_batch(trader):
+    a = trader.place_order("SPOT", "BTCUSDT", "buy", "limit", "0.01", "1000", client_oid="mod-a")
+    b = trader.place_order("SPOT", "BTCUSDT", "buy", "limit", "0.01", "1001")
+    assert trader.modify_order(a.orderId, qty="0.02", price=Decimal("999.5")) == a
+    o = trader.order_info(a.orderId)
+    assert (o.price, o.qty, o.orderStatus) == ("999.5", "0.02", "live")
+    renamed = trader.modify_order(client_oid="mod-a", price="998", new_client_oid="mod-a2", category="SPOT")
+    assert renamed == OrderIds(orderId=a.orderId, clientOid="mod-a2")
+    err = error_of(trader.modify_order, a.orderId, price="998")
+    assert (err.code, err.status) == ("25571", 400)
+    results = trader.batch_modify_order([{"orderId": b.orderId, "qty": "0.03"},
+                                         {"orderId": MISSING_ID, "price": "1", "autoCancel": "yes"}])
+    assert results == [b, ItemError(code="25204", msg="Order does not exist", orderId=MISSING_ID, clientOid="")]
+    assert trader.order_info(b.orderId).qty == "0.03"
+    with pytest.raises(ValueError):
+        trader.modify_order(a.orderId)
+    assert error_of(trader.modify_order, a.orderId, price="1", auto_cancel=True).code == "25611"
+    assert trader.order_info(a.orderId).cancelReason == "modify_limit_order"

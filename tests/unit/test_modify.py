@@ -184,7 +184,8 @@ def test_errors() -> None:
     a = ex.place(alice, "buy", "0.01", "40000", client_oid="mine")
     assert ex.modify(alice, a, price="40000", qty="0.01") == Reject(
         "25571", "The modification price and qty is the same as the original value. Please adjust and try again.")
-    assert ex.modify(alice, a).code == "40017"  # neither qty nor price
+    assert ex.modify(alice, a, auto_cancel=True).code == "40017"  # neither qty nor price: malformed, no cancel
+    assert a.status == "live"
     assert ex.modify(alice, price="1").code == "40034"  # neither id
     assert ex.modify(bob, a, price="39000").code == "25204"  # another user's order
     assert ex.modify(alice, a, price="39000", category="SPOT", symbol="ETHUSDT").code == "25204"

@@ -8,7 +8,7 @@ from typing import Any, TypeVar, Unpack
 import httpx
 
 from ..wire import responses as R
-from ..wire.requests import CancelBatchItem, PlaceOrderRequest
+from ..wire.requests import CancelBatchItem, ModifyOrderRequest, PlaceOrderRequest
 from . import endpoints as E
 from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, unwrap
 
@@ -153,6 +153,18 @@ class AsyncClient(BaseClient):
     async def cancel_batch(self, items: Sequence[CancelBatchItem | Mapping[str, str]]) -> list[R.BatchItem]:
         """Up to 20 cancels of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
         return await self.call(E.cancel_batch(items))
+
+    async def modify_order(self, order_id: str | None = None, client_oid: str | None = None, *,
+                     qty: Number | None = None, price: Number | None = None, auto_cancel: bool | None = None,
+                     new_client_oid: str | None = None, category: str | None = None,
+                     symbol: str | None = None) -> R.OrderIds:
+        """New price and/or total qty of a pending order; the orderId stays."""
+        return await self.call(E.modify_order(order_id, client_oid, qty=qty, price=price, auto_cancel=auto_cancel,
+                                          new_client_oid=new_client_oid, category=category, symbol=symbol))
+
+    async def batch_modify_order(self, items: Sequence[ModifyOrderRequest | Mapping[str, str]]) -> list[R.BatchItem]:
+        """Up to 20 modifies of one category; per item an ``OrderIds`` or an ``ItemError`` (no raise)."""
+        return await self.call(E.batch_modify_order(items))
 
     async def cancel_symbol_orders(self, category: str, symbol: str | None = None) -> list[R.OrderIds]:
         return await self.call(E.cancel_symbol_orders(category, symbol))

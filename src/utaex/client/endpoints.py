@@ -21,6 +21,7 @@ from ..wire.requests import (
     CreateKeyRequest,
     CreateUserRequest,
     DepositRequest,
+    ModifyOrderRequest,
     PlaceOrderRequest,
     SetHoldModeRequest,
     SetLeverageRequest,
@@ -238,6 +239,27 @@ def cancel_batch(items: Sequence[CancelBatchItem | Mapping[str, str]]) -> Call[l
     _check_batch(items, "cancel_batch")
     body = [_struct(i, CancelBatchItem) for i in items]
     return Call("POST", "/api/v3/trade/cancel-batch", body=body, type=list[R.BatchRow], convert=_batch_results)
+
+
+def modify_order(order_id: str | None = None, client_oid: str | None = None, *, qty: Number | None = None,
+                 price: Number | None = None, auto_cancel: bool | None = None, new_client_oid: str | None = None,
+                 category: str | None = None, symbol: str | None = None) -> Call[R.OrderIds]:
+    """New price and/or total qty of a pending order (the orderId stays); ``auto_cancel`` cancels the order
+    when the modify fails."""
+    if not order_id and not client_oid:
+        raise ValueError("modify_order needs an order_id or a client_oid")
+    if qty is None and price is None:
+        raise ValueError("modify_order needs a qty or a price")
+    body = ModifyOrderRequest(orderId=order_id, clientOid=client_oid, qty=_opt(qty, "qty"), price=_opt(price, "price"),
+                              autoCancel=None if auto_cancel is None else ("yes" if auto_cancel else "no"),
+                              newClientOid=new_client_oid, category=category, symbol=symbol)
+    return Call("POST", "/api/v3/trade/modify-order", body=body, type=R.OrderIds)
+
+
+def batch_modify_order(items: Sequence[ModifyOrderRequest | Mapping[str, str]]) -> Call[list[R.BatchItem]]:
+    _check_batch(items, "batch_modify_order")
+    body = [_struct(i, ModifyOrderRequest) for i in items]
+    return Call("POST", "/api/v3/trade/batch-modify-order", body=body, type=list[R.BatchRow], convert=_batch_results)
 
 
 def cancel_symbol_orders(category: str, symbol: str | None = None) -> Call[list[R.OrderIds]]:

@@ -69,7 +69,10 @@ def modify_batch(eng: Engine, cmd: ModifyBatch) -> list[Order | X.Reject]:
 
 
 def modify(eng: Engine, uid: int, item: ModifyItem, seen: set[int] | None) -> Order | X.Reject:
-    """Modify the user's pending order named by ``item``; with ``auto_cancel`` a failure cancels it."""
+    """Modify the user's pending order named by ``item``; with ``auto_cancel`` a failure cancels it (not
+    when the item asks for no change at all: that is a malformed request, not a failed modify)."""
+    if not item.qty and not item.price:
+        return X.reject(X.PARAM_ERROR, "qty or price")
     order = eng.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
     if order is None:
         return NOT_FOUND
@@ -84,8 +87,6 @@ def modify(eng: Engine, uid: int, item: ModifyItem, seen: set[int] | None) -> Or
 
 
 def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
-    if not item.qty and not item.price:
-        return X.reject(X.PARAM_ERROR, "qty or price")
     if order.closing:
         return REFUSED
     inst = eng.instruments.by_key[(order.category, order.symbol)]

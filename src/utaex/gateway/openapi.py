@@ -104,6 +104,15 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="1-20 items of one category, each with category and symbol; one result per item, in "
                     "request order (partial success): the order's ids, or the ids as given with code and msg. "
                     "orderId wins over clientOid."),
+    ("POST", "/api/v3/trade/modify-order"): Op(
+        "Modify order", "Trade", R.OrderIds, body=Q.ModifyOrderRequest, page="trade/Modify-Order",
+        description="New price and/or total qty of a pending order; the orderId stays. autoCancel=yes cancels "
+                    "the order when the modify fails."),
+    ("POST", "/api/v3/trade/batch-modify-order"): Op(
+        "Batch modify orders", "Trade", list[R.BatchRow], body=list[Q.ModifyOrderRequest],
+        page="trade/Batch-Modify-Orders",
+        description="1-20 modifies of one category; one result per item, in request order (partial success): "
+                    "the order's ids, or the ids as given with code and msg."),
     ("POST", "/api/v3/trade/cancel-symbol-order"): Op(
         "Cancel all orders", "Trade", R.OrderIdList, body=Q.CancelSymbolRequest, page="trade/Cancel-All-Order"),
     ("POST", "/api/v3/trade/countdown-cancel-all"): Op(

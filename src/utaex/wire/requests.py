@@ -56,6 +56,20 @@ class CancelBatchItem(_Body):
     clientOid: str | None = None
 
 
+class ModifyOrderRequest(_Body):
+    """``modify-order`` body and one ``batch-modify-order`` item: orderId (wins) or clientOid; qty (the new
+    total) and/or price; autoCancel ``yes``/``no``; newClientOid is Bitget's v2 field, accepted as well."""
+
+    orderId: str | None = None
+    clientOid: str | None = None
+    qty: str | None = None
+    price: str | None = None
+    autoCancel: str | None = None
+    newClientOid: str | None = None
+    category: str | None = None
+    symbol: str | None = None
+
+
 class CancelSymbolRequest(_Body):
     category: str
     symbol: str | None = None
@@ -248,6 +262,7 @@ class AuditQuery(_Query):
 
 PlaceBatchRequest = list[PlaceOrderRequest]
 CancelBatchRequest = list[CancelBatchItem]
+ModifyBatchRequest = list[ModifyOrderRequest]
 
 __all__ = [
     "AuditQuery",
@@ -269,6 +284,8 @@ __all__ = [
     "HistoryOrdersQuery",
     "InstrumentsQuery",
     "MarginLoansQuery",
+    "ModifyBatchRequest",
+    "ModifyOrderRequest",
     "OrderBookQuery",
     "OrderInfoQuery",
     "PlaceBatchRequest",
