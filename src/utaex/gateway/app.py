@@ -48,6 +48,10 @@ async def _drop_connection(send: Any, receive: Any) -> bool:
     return True
 
 
+class ClientGone(Exception):
+    """The connection closed before the request body was complete."""
+
+
 class Request:
     __slots__ = ("_query", "api", "body", "client", "headers", "method", "path", "raw_query")
 
@@ -211,6 +215,8 @@ class App:
                 headers_out = data.headers
             else:
                 payload = self.encode(Envelope(SUCCESS_CODE, SUCCESS_MSG, int(time.time() * 1000), data))
+        except ClientGone:
+            return  # nothing of a request that never arrived whole is executed, nobody to answer
         except ApiError as err:
             status = err.status
             payload = self.encode(Envelope(err.code, err.msg, int(time.time() * 1000), None))
@@ -261,8 +267,8 @@ class App:
         size = 0
         while True:
             message = await receive()
-            if message["type"] == "http.disconnect":
-                break
+            if message["type"] == "http.disconnect":  # the client left (or was cut) before its body ended
+                raise ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BODY:

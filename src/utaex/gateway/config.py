@@ -39,6 +39,8 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     wsMaxChannels: Positive = 1000
     wsMaxQueuedFrames: Positive = 20_000
     wsMarketInterval: Seconds = 0.05
+    httpRequestTimeout: Seconds = 5.0
+    httpMaxConnectionsPerIp: Positive = 100
 
 
 KEYS = tuple(Config.__struct_fields__)

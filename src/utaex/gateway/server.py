@@ -31,6 +31,8 @@ from .accesslog import AccessLog
 from .accesslog import log as access_log
 from .app import App
 from .config import ConfigError
+from .httpconn import guarded_http
+from .httpconn import settings as http_settings
 from .routes.admin import create_user, key_doc
 from .venue import Venue
 from .ws import install as install_ws
@@ -168,7 +170,9 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         sys.exit(EXIT_USAGE)
     # ws: pushes are framed once and fanned out as the same bytes (gateway/ws/frames.py), so no
     # per-connection compression
-    kwargs: dict[str, Any] = {"http": "httptools", "ws": "websockets-sansio", "ws_per_message_deflate": False}
+    # http: uvicorn's httptools protocol with a request deadline and a per-address cap (httpconn.py)
+    kwargs: dict[str, Any] = {"http": guarded_http(*http_settings(config, rate_limit)), "ws": "websockets-sansio",
+                              "ws_per_message_deflate": False}
     try:
         import uvloop  # noqa: F401
 
