@@ -90,7 +90,7 @@ trades_strategy = st.lists(
     st.tuples(st.integers(0, 40 * D), st.integers(1, 10**6), st.integers(1, 10**4)), max_size=60)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples)  # cheap: three times the profile's count
 @given(trades_strategy, st.sampled_from(sorted(INTERVALS)), st.integers(0, 45 * D), st.integers(0, 45 * D))
 def test_aggregating_minute_bars_equals_bars_built_from_trades(raw: list[tuple[int, int, int]], name: str,
                                                                a: int, b: int) -> None:
