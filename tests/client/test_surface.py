@@ -45,6 +45,8 @@ METHODS = {
     "cancel_order": "/api/v3/trade/cancel-order",
     "cancel_batch": "/api/v3/trade/cancel-batch",
     "cancel_symbol_orders": "/api/v3/trade/cancel-symbol-order",
+    "close_positions": "/api/v3/trade/close-positions",
+    "funding_assets": "/api/v3/account/funding-assets",
     "countdown_cancel_all": "/api/v3/trade/countdown-cancel-all",
     "modify_order": "/api/v3/trade/modify-order",
     "batch_modify_order": "/api/v3/trade/batch-modify-order",

@@ -169,6 +169,14 @@ class AsyncClient(BaseClient):
     async def cancel_symbol_orders(self, category: str, symbol: str | None = None) -> list[R.OrderIds]:
         return await self.call(E.cancel_symbol_orders(category, symbol))
 
+    async def close_positions(self, category: str, symbol: str | None = None,
+                                  pos_side: str | None = None) -> list[R.BatchItem]:
+        """Close the positions of ``category`` (optionally one symbol / side) at market: one result each."""
+        return await self.call(E.close_positions(category, symbol, pos_side))
+
+    async def funding_assets(self, coin: str | None = None) -> list[R.FundingAsset]:
+        return await self.call(E.funding_assets(coin))
+
     async def countdown_cancel_all(self, seconds: int | str) -> str:
         return await self.call(E.countdown_cancel_all(seconds))
 

@@ -17,6 +17,7 @@ from ..wire.requests import (
     CancelBatchItem,
     CancelOrderRequest,
     CancelSymbolRequest,
+    ClosePositionsRequest,
     CountdownRequest,
     CreateKeyRequest,
     CreateUserRequest,
@@ -266,6 +267,16 @@ def cancel_symbol_orders(category: str, symbol: str | None = None) -> Call[list[
     body = CancelSymbolRequest(category=category, symbol=symbol)
     return Call("POST", "/api/v3/trade/cancel-symbol-order", body=body, type=R.OrderIdList,
                 convert=lambda d: d.list)
+
+
+def close_positions(category: str, symbol: str | None = None, pos_side: str | None = None) -> Call[list[R.BatchItem]]:
+    body = ClosePositionsRequest(category=category, symbol=symbol, posSide=pos_side)
+    return Call("POST", "/api/v3/trade/close-positions", body=body, type=R.BatchRowList,
+                convert=lambda d: _batch_results(d.list))
+
+
+def funding_assets(coin: str | None = None) -> Call[list[R.FundingAsset]]:
+    return Call("GET", "/api/v3/account/funding-assets", {"coin": coin}, type=list[R.FundingAsset])
 
 
 def countdown_cancel_all(seconds: int | str) -> Call[str]:

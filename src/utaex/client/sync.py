@@ -178,6 +178,14 @@ class Client(SyncTransport, BaseClient):
     def cancel_symbol_orders(self, category: str, symbol: str | None = None) -> list[R.OrderIds]:
         return self.call(E.cancel_symbol_orders(category, symbol))
 
+    def close_positions(self, category: str, symbol: str | None = None,
+                            pos_side: str | None = None) -> list[R.BatchItem]:
+        """Close the positions of ``category`` (optionally one symbol / side) at market: one result each."""
+        return self.call(E.close_positions(category, symbol, pos_side))
+
+    def funding_assets(self, coin: str | None = None) -> list[R.FundingAsset]:
+        return self.call(E.funding_assets(coin))
+
     def countdown_cancel_all(self, seconds: int | str) -> str:
         return self.call(E.countdown_cancel_all(seconds))
 

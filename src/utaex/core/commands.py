@@ -121,6 +121,15 @@ class SetHoldMode(Command, tag="hm"):
     hold_mode: str
 
 
+class ClosePositions(Command, tag="cp"):
+    """Close the user's positions in ``category`` (optionally one symbol, one side) at market."""
+
+    uid: int
+    category: str
+    symbol: str = ""
+    pos_side: str = ""
+
+
 class Configure(Command, tag="cf"):
     """Venue configuration that must survive a restart (e.g. injected faults): an opaque value per key,
     kept by the engine and never interpreted by it; an empty value removes the key."""
@@ -138,5 +147,5 @@ class Reset(Command, tag="rs"):
 
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
-    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | Configure | Reset
+    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | ClosePositions | Configure | Reset
 )

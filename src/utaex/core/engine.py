@@ -22,10 +22,12 @@ from . import enums as E
 from . import errors as X
 from . import modify, trading
 from .book import Book
+from .close import close_positions
 from .commands import (
     CancelAll,
     CancelBatch,
     CancelOrder,
+    ClosePositions,
     Command,
     Configure,
     CreateApiKey,
@@ -121,6 +123,7 @@ class Engine:
             CreateApiKey: self._create_key,
             SetLeverage: self._set_leverage,
             SetHoldMode: self._set_hold_mode,
+            ClosePositions: lambda cmd: close_positions(self, cmd),
             Configure: self._configure,
             Reset: self._reset,
         }

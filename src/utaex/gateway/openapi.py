@@ -128,6 +128,15 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                        page="trade/Get-Order-Fills"),
     ("GET", "/api/v3/position/current-position"): Op("Get position info", "Trade", R.PositionList, Q.PositionQuery,
                                                      page="trade/Get-Position"),
+    ("POST", "/api/v3/trade/close-positions"): Op(
+        "Close all positions", "Trade", R.BatchRowList, body=Q.ClosePositionsRequest,
+        description="Market orders that close every position of the category (or one symbol / side); pending "
+                    "closing orders on them are cancelled first. One result per position.",
+        page="trade/Close-All-Positions"),
+    ("GET", "/api/v3/account/funding-assets"): Op(
+        "Get funding account assets", "Account", list[R.FundingAsset], Q.FundingAssetsQuery,
+        description="utaex credits every deposit to the unified trading account: the funding account is empty.",
+        page="account/Get-Account-Funding-Assets"),
     ("GET", "/openapi.json"): Op("This document", "utaex", dict[str, Any], bare=True),
     ("POST", "/admin/v1/users"): Op(
         "Create a user", "Admin", R.ApiKeyInfo, body=Q.CreateUserRequest, body_required=False,

@@ -96,6 +96,12 @@ class CreateUserRequest(_Body):
     readOnly: bool = False
 
 
+class ClosePositionsRequest(_Body):
+    category: str
+    symbol: str | None = None
+    posSide: str | None = None
+
+
 class ResetRequest(_Body):
     users: bool = True  # False: drop users and keys too
 
@@ -127,6 +133,10 @@ class _Query(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 class CoinsQuery(_Query):
     coin: Annotated[str, msgspec.Meta(description="Only this coin, e.g. BTC")] | None = None
+
+
+class FundingAssetsQuery(_Query):
+    coin: Annotated[str, msgspec.Meta(description="Only this coin, e.g. USDT")] | None = None
 
 
 class InstrumentsQuery(_Query):
@@ -271,6 +281,7 @@ __all__ = [
     "CancelOrderRequest",
     "CancelSymbolRequest",
     "CandlesQuery",
+    "ClosePositionsRequest",
     "CoinsQuery",
     "CountdownRequest",
     "CreateKeyRequest",
@@ -279,6 +290,7 @@ __all__ = [
     "DepositRequest",
     "FeeRateQuery",
     "FillsQuery",
+    "FundingAssetsQuery",
     "FuturesQuery",
     "HistoryFundRateQuery",
     "HistoryOrdersQuery",

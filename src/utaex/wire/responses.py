@@ -355,6 +355,24 @@ class OrderIdList(_Data):
     list: _OrderIdsList = []
 
 
+_BatchRows = list[BatchRow]
+
+
+class BatchRowList(_Data):
+    """``close-positions``: one result per position, a success without ``code``."""
+
+    list: _BatchRows = []
+
+
+class FundingAsset(_Data):
+    """``funding-assets``: one coin of the funding account."""
+
+    coin: str
+    balance: str = ""
+    available: str = ""
+    frozen: str = ""
+
+
 class ApiKeyInfo(_Data):
     """Admin API: a new user's or a new key's credentials."""
 
@@ -485,6 +503,7 @@ __all__ = [
     "Audit",
     "BatchItem",
     "BatchRow",
+    "BatchRowList",
     "Coin",
     "CoinChain",
     "DiscountRate",
@@ -493,6 +512,7 @@ __all__ = [
     "FeeRate",
     "Fill",
     "FillPage",
+    "FundingAsset",
     "FundingRate",
     "FundingRateHistory",
     "FundingRateRecord",
