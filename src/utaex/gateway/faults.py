@@ -30,6 +30,15 @@ EFFECTS = ("429", "latency", "error", "lost_reply", "item_error", "ws_drop", "ws
 WS_ONLY = ("ws_drop", "ws_delay")
 BATCH_PATHS = ("/api/v3/trade/place-batch", "/api/v3/trade/cancel-batch", "/api/v3/trade/batch-modify-order",
                "ws:batch-place", "ws:batch-cancel", "ws:batch-modify")
+WS_TRADE_OPS = ("place-order", "batch-place", "cancel-order", "batch-cancel", "modify-order", "batch-modify")
+WS_TRADE_EFFECTS = ("429", "latency", "error", "lost_reply", "item_error")
+WS_PRIVATE_CHANNELS = ("order", "fill", "account", "position")
+WS_CHANNELS = (*WS_PRIVATE_CHANNELS, "ticker", "books", "books1", "books5", "books15", "books50", "publicTrade",
+               "kline")
+#: the optional fields each effect takes (any other is refused, never ignored); ``status`` only on REST paths
+PARAMS = {"429": ("status", "code", "msg"), "latency": ("ms", "jitterMs"), "error": ("status", "code", "msg"),
+          "lost_reply": (), "item_error": ("code", "msg", "items"), "ws_drop": ("afterFrames",),
+          "ws_delay": ("ms",)}
 SETTINGS_KEY = "faults"
 MAX_FAULTS = 1000
 MAX_MS = 600_000
@@ -99,6 +108,11 @@ def validate(raw: bytes) -> FaultSpec:
         raise param_error("path must be a REST path (/api/v3/...) or ws:<op or channel>")
     if spec.effect in WS_ONLY and not ws:
         raise param_error(f"effect {spec.effect} needs a ws: path")
+    if ws:
+        _validate_ws(spec)
+    for name in ("status", "code", "msg", "items", "ms", "jitterMs", "afterFrames"):
+        if getattr(spec, name) is not None and name not in PARAMS[spec.effect]:
+            raise param_error(f"{name} does not apply to effect {spec.effect}")
     if spec.effect == "item_error":
         if spec.path not in BATCH_PATHS:
             raise param_error("item_error needs a batch path: " + ", ".join(BATCH_PATHS))
@@ -127,6 +141,23 @@ def validate(raw: bytes) -> FaultSpec:
     return spec
 
 
+def _validate_ws(spec: FaultSpec) -> None:
+    name = spec.path[3:]
+    if name in WS_TRADE_OPS:
+        if spec.effect not in WS_TRADE_EFFECTS:
+            raise param_error(f"a WebSocket trade op takes the effects {', '.join(WS_TRADE_EFFECTS)}")
+        if spec.status is not None:
+            raise param_error("status does not apply to a WebSocket path (an error event has no HTTP status)")
+    elif name in WS_CHANNELS:
+        if spec.effect not in WS_ONLY:
+            raise param_error(f"a WebSocket channel takes the effects {', '.join(WS_ONLY)}")
+        if spec.uid is not None and name not in WS_PRIVATE_CHANNELS:
+            raise param_error("uid applies to private channels (order, fill, account, position) and trade ops only")
+    else:
+        raise param_error("ws path must be ws:<trade op> (" + ", ".join(WS_TRADE_OPS) + ") or ws:<channel> ("
+                          + ", ".join(WS_CHANNELS) + ")")
+
+
 class Faults:
     """The active faults of a venue, in the order they were added."""
 
@@ -136,6 +167,11 @@ class Faults:
         self.next_id = 1
         #: called with the new configuration (a JSON document) whenever the set changes on its own
         self.on_used_up: list[Any] = []
+        #: called with each fault just added (the WebSocket hub drops connections "now")
+        self.on_added: list[Any] = []
+        #: the ``ws:<channel>`` paths with a ws_drop or ws_delay fault (empty: pushes take the fast path)
+        self.channel_paths: set[str] = set()
+        self._by_path: dict[str, list[Fault]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.active)
@@ -147,11 +183,15 @@ class Faults:
         spec.id = str(self.next_id)
         self.next_id += 1
         fault = self.active[spec.id] = Fault(spec)
+        self._changed()
         log.warning("fault %s added: %s", spec.id, msgspec.json.encode(spec).decode())
+        for callback in self.on_added:
+            callback(fault)
         return fault
 
     def remove(self, fault_id: str) -> bool:
         gone = self.active.pop(fault_id, None)
+        self._changed()
         if gone is not None:
             log.warning("fault %s removed", fault_id)
         return gone is not None
@@ -159,6 +199,7 @@ class Faults:
     def clear(self) -> int:
         n = len(self.active)
         self.active.clear()
+        self._changed()
         if n:
             log.warning("all %d faults removed", n)
         return n
@@ -175,6 +216,7 @@ class Faults:
     def load(self, doc: str) -> None:
         """Restore the journaled configuration (on start-up, after replay)."""
         self.active.clear()
+        self._changed()
         if not doc:
             return
         data = msgspec.json.decode(doc)
@@ -182,28 +224,50 @@ class Faults:
         for raw in data.get("faults", []):
             spec = msgspec.convert(raw, FaultSpec)
             self.active[spec.id] = Fault(spec)
+        self._changed()
 
     # ---- matching -------------------------------------------------------------------------------------
     def match(self, path: str, uid: int | None, effects: tuple[str, ...] | None = None) -> Fault | None:
         """The fault that acts on this request (consuming one of its count), or None."""
-        for fault in self.active.values():
+        for fault in list(self.active.values()):
             if fault.path != path or (fault.uid is not None and fault.uid != uid):
                 continue
             if effects is not None and fault.effect not in effects:
                 continue
-            if fault.probability is not None and self.rng.random() >= fault.probability:
-                continue
-            fault.hits += 1
-            if fault.count is not None:
-                fault.count -= 1
-                if fault.count <= 0:
-                    del self.active[fault.id]
-                    log.warning("fault %s used up", fault.id)
-                    for callback in self.on_used_up:
-                        callback()
-            log.info("fault %s (%s) hits %s uid=%s", fault.id, fault.effect, path, uid)
-            return fault
+            if self.fire(fault, uid):
+                return fault
         return None
+
+    def fire(self, fault: Fault, uid: int | None) -> bool:
+        """Whether ``fault`` acts on one more match (its probability drawn, one of its count consumed)."""
+        if self.active.get(fault.id) is not fault:
+            return False  # removed or used up meanwhile
+        if fault.probability is not None and self.rng.random() >= fault.probability:
+            return False
+        fault.hits += 1
+        if fault.count is not None:
+            fault.count -= 1
+            if fault.count <= 0:
+                del self.active[fault.id]
+                self._changed()
+                log.warning("fault %s used up", fault.id)
+                for callback in self.on_used_up:
+                    callback()
+        log.info("fault %s (%s) hits %s uid=%s", fault.id, fault.effect, fault.path, uid)
+        return True
+
+    def for_path(self, path: str) -> list[Fault]:
+        """The active faults on ``path``, in the order they were added (cached until the set changes)."""
+        by_path = self._by_path
+        if by_path is None:
+            by_path = self._by_path = {}
+            for fault in self.active.values():
+                by_path.setdefault(fault.path, []).append(fault)
+        return by_path.get(path, [])
+
+    def _changed(self) -> None:
+        self._by_path = None
+        self.channel_paths = {f.path for f in self.active.values() if f.effect in WS_ONLY}
 
     def delay_s(self, fault: Fault) -> float:
         jitter = self.rng.uniform(-fault.jitter, fault.jitter) if fault.jitter else 0.0

@@ -11,6 +11,10 @@ Invariants:
   pause/resume flow control. Under any other ASGI server each payload goes through ``send``.
 - After ``close`` nothing more is written; the writer task ends. A peer whose socket stays full
   for ``CLOSE_TIMEOUT`` seconds after the close was queued is dropped without the handshake.
+- Injected faults (gateway/faults.py): ``send_later`` holds a batch for a delay (``ws_delay``) in a
+  per-connection FIFO; while anything is held, every later frame queues behind it, so frames are never
+  reordered. ``drop`` (``ws_drop``, ``lost_reply``) closes the TCP connection without a close frame,
+  after the frames handed over before it; frames handed over after it are discarded.
 """
 
 from __future__ import annotations
@@ -39,8 +43,9 @@ def _fast_protocol(send: Any) -> Any:
 
 
 class Connection:
-    __slots__ = ("_queue", "_queued", "_send", "_wake", "_writer", "addr", "api", "close_reason", "closed",
-                 "last_seen", "max_queue", "msg_times", "private", "proto", "sub_times", "subs", "tasks")
+    __slots__ = ("_delayed", "_detour", "_queue", "_queued", "_send", "_wake", "_writer", "addr", "api",
+                 "close_reason", "closed", "dropping", "fault_frames", "last_seen", "max_queue", "msg_times",
+                 "private", "proto", "sub_times", "subs", "tasks")
 
     def __init__(self, send: Any, addr: str, private: bool, max_queue: int, msgs_per_s: int = 10,
                  subs_per_hour: int = 240) -> None:
@@ -61,6 +66,10 @@ class Connection:
         self._queued = 0
         self._wake = asyncio.Event()
         self._writer = asyncio.ensure_future(self._write_loop())
+        self._detour = False  # frames go through _delayed (a ws_delay holds some) or nowhere (dropping)
+        self._delayed: deque[tuple[float, Batch | None]] | None = None  # (due time, batch; None = the drop)
+        self.dropping = False
+        self.fault_frames: dict[str, int] = {}  # ws_drop fault id -> frames of its channel pushed since
 
     @property
     def uid(self) -> int:
@@ -76,6 +85,13 @@ class Connection:
     def send_batch(self, batch: Batch) -> None:
         if self.closed:
             return
+        if self._detour:
+            if not self.dropping and self._delayed is not None:
+                self._hold(0.0, batch)
+            return
+        self._write(batch)
+
+    def _write(self, batch: Batch) -> None:
         proto = self.proto
         if proto is not None and not self._queue and proto.writable.is_set():
             if proto.close_sent or proto.transport.is_closing():
@@ -118,6 +134,74 @@ class Connection:
         except Exception:  # the peer went away mid-write: the reader sees the disconnect
             self.closed = True
 
+    # ---- injected faults --------------------------------------------------------------------------------
+    def send_later(self, batch: Batch, delay_s: float) -> None:
+        """Send ``batch`` after ``delay_s`` seconds, behind everything held so far (``ws_delay``)."""
+        if self.closed or self.dropping:
+            return
+        loop = asyncio.get_running_loop()
+        if self._delayed is None:
+            self._delayed = deque()
+            self._detour = True
+            self._spawn(self._release_loop())
+        self._hold(loop.time() + delay_s, batch)
+
+    def _hold(self, due: float, batch: Batch | None) -> None:
+        delayed = self._delayed
+        assert delayed is not None
+        delayed.append((due, batch))
+        if len(delayed) > self.max_queue:
+            self.abort(SLOW_CONSUMER, f"slow consumer: more than {self.max_queue} frames waiting")
+
+    async def _release_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.closed:
+            delayed = self._delayed
+            if not delayed:
+                self._delayed = None
+                self._detour = self.dropping
+                return
+            due, batch = delayed[0]
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            delayed.popleft()
+            if batch is None:
+                self._delayed = None
+                await self._drop_now()
+                return
+            self._write(batch)
+
+    def drop(self, reason: str) -> None:
+        """Close the TCP connection without a close frame, once what was handed over before went out."""
+        if self.closed or self.dropping:
+            return
+        log.info("dropping ws connection from %s: %s", self.addr, reason)
+        self.dropping = True
+        self._detour = True
+        self.close_reason = reason
+        if self._delayed is not None:
+            self._delayed.append((0.0, None))  # after the frames held for a ws_delay
+        else:
+            self._spawn(self._drop_now())
+
+    async def _drop_now(self) -> None:
+        await self.flush()
+        reason = self.close_reason
+        self._stop(reason)
+        proto = self.proto if self.proto is not None else getattr(self._send, "__self__", None)
+        transport = getattr(proto, "transport", None)
+        if transport is not None and hasattr(transport, "close"):
+            transport.close()  # buffered bytes still go out, then FIN: the client sees 1006, no close frame
+        else:
+            await self._send_close(1011, reason)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
     async def flush(self, timeout: float = 1.0) -> None:
         """Wait (briefly) until everything queued so far has been handed to the transport."""
         loop = asyncio.get_running_loop()
@@ -131,9 +215,7 @@ class Connection:
         if self.closed:
             return
         self._stop(reason)
-        task = asyncio.ensure_future(self._send_close(code, reason))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self._spawn(self._send_close(code, reason))
 
     async def close(self, code: int, reason: str) -> None:
         """Close after what is queued so far went out (waiting at most about a second)."""
@@ -150,6 +232,7 @@ class Connection:
         self.close_reason = reason
         self._queue.clear()
         self._queued = 0
+        self._delayed = None
         self._wake.set()
 
     async def _send_close(self, code: int, reason: str) -> None:

@@ -9,6 +9,8 @@ Invariants:
   per event-loop iteration. The flush hands every connection subscribed to a key the same ``Batch``
   (pushes of that key in venue order), so the per-subscriber cost is one queue append or write.
 - A user's private keys carry its uid: a push reaches only connections logged in as that uid.
+- Injected ``ws_drop`` / ``ws_delay`` faults (gateway/faults.py) cost nothing while none is in force
+  (``faults.channel_paths`` empty); with one, the pushes of its channel go connection by connection.
 - ``account`` and ``position`` pushes are state snapshots: repeated changes within one flush coalesce
   into one push of the latest state. ``order`` and ``fill`` pushes are never coalesced or reordered.
 """
@@ -20,6 +22,7 @@ import time
 from collections import deque
 from typing import Any
 
+from ..faults import Fault, Faults
 from ..venue import Push, Venue
 from . import docs
 from .conn import Connection
@@ -28,6 +31,11 @@ from .market import MarketFeeds
 
 Key = tuple[Any, ...]
 PRIVATE_TOPICS = ("order", "fill", "account", "position")
+
+
+def channel_of(key: Key) -> str:
+    """The topic a hub key was subscribed as (``books5`` for ``("booksN", bk, 5)``)."""
+    return f"books{key[2]}" if key[0] == "booksN" else str(key[0])
 
 
 def private_arg(topic: str) -> dict[str, str]:
@@ -53,8 +61,10 @@ class Limits:
 
 
 class Hub:
-    def __init__(self, venue: Venue, limits: Limits, app_routes: dict[Any, Any]) -> None:
+    def __init__(self, venue: Venue, limits: Limits, app_routes: dict[Any, Any], faults: Faults | None = None) -> None:
         self.venue = venue
+        self.faults = faults if faults is not None else Faults()
+        self.faults.on_added.append(self.on_fault_added)
         self.app_routes = app_routes  # the REST routes (the ticker push reuses the REST handler)
         self.limits = limits
         self.subs: dict[Key, dict[Connection, None]] = {}
@@ -220,8 +230,81 @@ class Hub:
         if not members or not payloads:
             return
         batch = Batch(payloads)
+        if self.faults.channel_paths:
+            faults = self.faults.for_path("ws:" + channel_of(key))
+            if faults:
+                for conn in list(members):
+                    self._deliver_faulty(conn, batch, faults)
+                return
         for conn in members:  # send_batch never changes subscriptions (an overflow closes later)
             conn.send_batch(batch)
+
+    def deliver(self, conn: Connection, key: Key, batch: Batch) -> None:
+        """One push of ``key``'s channel to one connection (a snapshot on subscription), faults applied."""
+        faults = self.faults.for_path("ws:" + channel_of(key)) if self.faults.channel_paths else None
+        if faults:
+            self._deliver_faulty(conn, batch, faults)
+        else:
+            conn.send_batch(batch)
+
+    # ---- injected faults on channels (gateway/faults.py) --------------------------------------------------
+    def _deliver_faulty(self, conn: Connection, batch: Batch, faults: list[Fault]) -> None:
+        """``ws_drop``: the connection is dropped once ``afterFrames`` frames of the channel went out since the
+        fault was added (or the connection subscribed); ``ws_delay``: the batch is held ``ms``, in order."""
+        if conn.closed or conn.dropping:
+            return
+        uid = conn.uid
+        registry = self.faults
+        delay: Fault | None = None
+        for fault in faults:
+            if fault.uid is not None and fault.uid != uid:
+                continue
+            if fault.effect == "ws_drop":
+                seen = conn.fault_frames.get(fault.id, 0)
+                left = fault.after_frames - seen  # frames still to go out before the drop
+                if left >= batch.count:
+                    conn.fault_frames[fault.id] = seen + batch.count
+                    continue
+                if registry.fire(fault, uid):
+                    if left > 0:
+                        self._send(conn, Batch(batch.payloads[:left]), delay)
+                    conn.drop(f"ws_drop fault {fault.id} on {fault.path}")
+                    return
+                conn.fault_frames[fault.id] = 0  # not this time (probability): count again from here
+            elif delay is None and registry.fire(fault, uid):
+                delay = fault
+        self._send(conn, batch, delay)
+
+    def _send(self, conn: Connection, batch: Batch, delay: Fault | None) -> None:
+        if delay is None:
+            conn.send_batch(batch)
+        else:
+            conn.send_later(batch, self.faults.delay_s(delay))
+
+    def on_fault_added(self, fault: Fault) -> None:
+        """A ``ws_drop`` without ``afterFrames`` drops the matching connections now."""
+        if fault.effect != "ws_drop" or fault.after_frames:
+            return
+        topic = fault.path[3:]
+        for key, members in list(self.subs.items()):
+            if channel_of(key) == topic:
+                for conn in list(members):
+                    self.drop_if(fault, conn)
+
+    def subscribed(self, conn: Connection, key: Key) -> None:
+        """After a new subscription's ack (and snapshot): a ``ws_drop`` in force without ``afterFrames`` acts."""
+        if self.faults.channel_paths:
+            for fault in self.faults.for_path("ws:" + channel_of(key)):
+                if fault.effect == "ws_drop" and not fault.after_frames and self.drop_if(fault, conn):
+                    return
+
+    def drop_if(self, fault: Fault, conn: Connection) -> bool:
+        if conn.closed or conn.dropping or (fault.uid is not None and fault.uid != conn.uid):
+            return False
+        if not self.faults.fire(fault, conn.uid):
+            return False
+        conn.drop(f"ws_drop fault {fault.id} on {fault.path}")
+        return True
 
     # ---- snapshots on subscribe -----------------------------------------------------------------------
     def private_snapshot(self, conn: Connection, topic: str) -> None:
@@ -231,6 +314,7 @@ class Hub:
         if topic == "account":
             doc = docs.account_ws(eng, conn.uid)
             if doc is not None:
-                conn.send_text(push(PREFIX["account"], [doc], ts))
+                self.deliver(conn, (topic, conn.uid), Batch((push(PREFIX["account"], [doc], ts),)))
         elif topic == "position":
-            conn.send_text(push(PREFIX["position"], docs.position_ws(eng, conn.uid), ts))
+            self.deliver(conn, (topic, conn.uid), Batch((push(PREFIX["position"], docs.position_ws(eng, conn.uid),
+                                                                 ts),)))

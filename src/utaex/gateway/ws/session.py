@@ -26,7 +26,7 @@ from ...wire.signing import WS_LOGIN_METHOD, WS_LOGIN_PATH, verify_hmac, verify_
 from . import codes as C
 from .codes import WsError, error_event
 from .conn import Connection
-from .frames import decode
+from .frames import Batch, decode
 from .hub import PRIVATE_TOPICS, Hub, Limits
 from .kline import INTERVALS
 from .market import DEPTHS, PUBLIC_TOPICS
@@ -214,6 +214,7 @@ class WsEndpoint:
                 conn.send_doc({"event": "subscribe", "arg": arg})
                 if new:
                     await self._snapshot(conn, key)
+                    self.hub.subscribed(conn, key)
             except WsError as err:
                 conn.send_doc(error_event(err.code, err.msg, arg=arg))
 
@@ -223,7 +224,7 @@ class WsEndpoint:
             return
         payload = await self.hub.market.snapshot(key)
         if payload is not None:
-            conn.send_text(payload)
+            self.hub.deliver(conn, key, Batch((payload,)))
 
     def _resolve(self, conn: Connection, arg: Any) -> tuple[Any, ...]:
         if not isinstance(arg, dict):
@@ -260,7 +261,7 @@ class WsEndpoint:
 
 def install(app: App, config: dict[str, Any] | None = None) -> Hub:
     """Serve the WebSocket endpoints on ``app``: sets ``app.ws_handler``; returns the hub."""
-    hub = Hub(app.venue, Limits(config or {}, app.limiter.enabled), app.routes)
+    hub = Hub(app.venue, Limits(config or {}, app.limiter.enabled), app.routes, app.faults)
     app.ws_handler = WsEndpoint(app, hub)
     app.on_shutdown.append(hub.close)
     return hub

@@ -11,19 +11,26 @@ Invariants:
   limit of the matching REST endpoint under the same key (``"{uid}:{REST path}"``), so REST and WS
   calls share one budget. One request counts once, whatever its item count.
 - The answer is sent only after ``venue.execute`` returned, i.e. once the command is durable.
+- Injected faults on ``ws:<topic>`` (gateway/faults.py) act after those checks, as on REST: ``429`` and
+  ``error`` answer an error event with nothing applied, ``latency`` waits first, ``item_error`` fails the
+  chosen items while the others run (results in order, one per item), ``lost_reply`` applies the command,
+  waits until it is durable, and closes the connection without an answer.
 - ``batch-modify``: the engine has no modify command; every item answers ``25002`` Unsupported operation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import Reject
 from ...wire.requests import CancelBatchItem, CancelOrderRequest, PlaceOrderRequest
 from .. import params as P
 from ..errors import ApiError
+from ..faults import WS_TRADE_EFFECTS, Fault
 from ..routes.trade import (
     cancel_results,
     decode_array,
@@ -61,6 +68,7 @@ REST_PATH = {
 }
 WS_RENAMES = {"takeprofit": "takeProfit", "stoploss": "stopLoss"}
 OK = {"code": "0", "msg": "Success"}
+Handler = Callable[[int, Any, list[dict[str, Any]]], Awaitable[list[dict[str, str]]]]
 
 
 class TradeOps:
@@ -99,13 +107,47 @@ class TradeOps:
             args = msg.get("args")
             if not isinstance(args, list) or not all(isinstance(a, dict) for a in args):
                 raise WsError(PARAM_ERROR, "Param error: args must be a list of objects")
-            out = await handler(api.uid, msg.get("category"), args)
+            fault = self.app.faults.match(f"ws:{topic}", api.uid, WS_TRADE_EFFECTS) if self.app.faults else None
+            if fault is None:
+                out = await handler(api.uid, msg.get("category"), args)
+            else:
+                out = await self._faulty(fault, handler, api.uid, msg.get("category"), args, topic)
+                if fault.effect == "lost_reply":
+                    conn.drop(f"lost_reply fault {fault.id}")  # applied and durable, but never answered
+                    return
             conn.send_doc({"event": "trade", **head, "args": out, **OK, "ts": str(int(time.time() * 1000))})
         except (WsError, ApiError) as err:
             conn.send_doc(error_event(err.code, err.msg, **head, ts=str(int(time.time() * 1000))))
         except Exception:  # a bug: answer and log instead of leaving the request unanswered
             log.exception("ws trade %s failed", topic)
             conn.send_doc(error_event(SYSTEM_ERROR, MESSAGES[SYSTEM_ERROR], **head, ts=str(int(time.time() * 1000))))
+
+    async def _faulty(self, fault: Fault, handler: Handler, uid: int, category: Any, args: list[dict[str, Any]],
+                      topic: str) -> list[dict[str, str]]:
+        """Run a trade op under an injected fault (gateway/faults.py): nothing applied for ``429`` and ``error``,
+        a delay for ``latency``, the chosen items failed for ``item_error`` while the others run."""
+        effect = fault.effect
+        if effect == "429":
+            raise WsError(fault.code, fault.msg)
+        if effect == "error":
+            if fault.spec.code is None and fault.spec.msg is None:  # WebSocket's own system error by default
+                raise WsError(SYSTEM_ERROR, MESSAGES[SYSTEM_ERROR])
+            raise WsError(fault.spec.code or SYSTEM_ERROR, fault.msg)
+        if effect == "latency":
+            await asyncio.sleep(self.app.faults.delay_s(fault))
+        if effect != "item_error":
+            return await handler(uid, category, args)
+        kept = [a for i, a in enumerate(args) if i not in fault.items]
+        answers = iter(await handler(uid, category, kept) if kept else [])
+        out: list[dict[str, str]] = []
+        for i, a in enumerate(args):
+            if i not in fault.items:
+                out.append(next(answers))
+                continue
+            failed = {"orderId": str(a.get("orderId") or ""), "clientOid": str(a.get("clientOid") or ""),
+                      "code": fault.code, "msg": fault.msg}
+            out.append({"symbol": str(a.get("symbol") or ""), **failed} if topic == "batch-place" else failed)
+        return out
 
     @staticmethod
     def _one(args: list[dict[str, Any]]) -> dict[str, Any]:
