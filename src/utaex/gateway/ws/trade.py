@@ -1,5 +1,5 @@
 """Trading over the private WebSocket: ``op: "trade"`` with topics ``place-order``, ``cancel-order``,
-``batch-place``, ``batch-cancel`` and ``batch-modify``.
+``batch-place``, ``batch-cancel``, ``modify-order`` and ``batch-modify`` (the last two in gateway/ws/modify.py).
 
 Invariants:
 - Same logic as REST: requests are decoded by the REST request structs and turned into commands by
@@ -15,12 +15,12 @@ Invariants:
   ``error`` answer an error event with nothing applied, ``latency`` waits first, ``item_error`` fails the
   chosen items while the others run (results in order, one per item), ``lost_reply`` applies the command,
   waits until it is durable, and closes the connection without an answer.
-- ``batch-modify``: the engine has no modify command; every item answers ``25002`` Unsupported operation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -41,13 +41,13 @@ from ..routes.trade import (
     to_place,
     to_place_batch,
 )
+from . import modify
 from .codes import (
     LOGIN_REQUIRED,
     MESSAGES,
     PARAM_ERROR,
     RATE_LIMITED,
     SYSTEM_ERROR,
-    UNSUPPORTED,
     WsError,
     error_event,
 )
@@ -64,6 +64,7 @@ REST_PATH = {
     "batch-place": "/api/v3/trade/place-batch",
     "cancel-order": "/api/v3/trade/cancel-order",
     "batch-cancel": "/api/v3/trade/cancel-batch",
+    "modify-order": "/api/v3/trade/modify-order",
     "batch-modify": "/api/v3/trade/batch-modify-order",
 }
 WS_RENAMES = {"takeprofit": "takeProfit", "stoploss": "stopLoss"}
@@ -80,7 +81,8 @@ class TradeOps:
             "batch-place": self.batch_place,
             "cancel-order": self.cancel_order,
             "batch-cancel": self.batch_cancel,
-            "batch-modify": self.batch_modify,
+            "modify-order": functools.partial(modify.modify_order, self.venue),
+            "batch-modify": functools.partial(modify.batch_modify, self.venue),
         }
 
     async def handle(self, conn: Connection, msg: dict[str, Any]) -> None:
@@ -197,10 +199,3 @@ class TradeOps:
         items: list[CancelBatchItem] = decode_array(encode(args), CancelBatchItem, "orderIdList")
         cmd = to_cancel_batch(uid, self.venue.now_ms(), items, self.venue.instruments, scoped=False)
         return [r if "code" in r else {**OK, **r} for r in cancel_results(items, await self.venue.execute(cmd))]
-
-    async def batch_modify(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
-        if not args:
-            raise ApiError("40017", "Parameter verification failed orderList must not be empty")
-        return [{"code": UNSUPPORTED, "msg": "Unsupported operation: utaex cannot modify orders",
-                 "orderId": str(a.get("orderId") or ""), "clientOid": str(a.get("clientOid") or "")}
-                for a in args]
