@@ -51,6 +51,21 @@ def check_markets_page(ui_venue: Server, page: Any, maker: Any, taker: Any) -> N
         assert httpx.get(url.split("#")[0]).status_code == 200, url
     screenshot(page, "markets")
 
+    # a reload draws the candles again; REST candles are read too where the venue serves them
+    if "/api/v3/market/candles" in httpx.get(ui_venue.base_url + "/openapi.json").json()["paths"]:
+        with page.expect_response(lambda r: "/api/v3/market/candles" in r.url) as info:
+            page.reload()
+        answer = info.value
+        assert answer.status == 200 and answer.json()["code"] == "00000" and answer.json()["data"]
+        assert "interval=1m" in answer.url
+    else:
+        asked: list[str] = []
+        page.on("request", lambda r: "/api/v3/market/candles" in r.url and asked.append(r.url))
+        page.reload()
+        assert asked == []
+    expect(page.locator("#stats")).to_contain_text("49995")
+    expect(page.locator("#chart-empty")).to_have_text("")
+
     # a futures instrument shows mark, index and funding
     page.locator("#inst-USDT-FUTURES-BTCUSDT").click()
     expect(page.locator("#symbol-cat")).to_have_text("USDT-FUTURES")
