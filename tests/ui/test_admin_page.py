@@ -28,6 +28,7 @@ def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
     open_admin(page, ui_venue, ADMIN_TOKEN)
     expect(page.locator("#problems")).to_have_text("✓ All invariants hold: no problems found.")
     users_before = int(ui_venue.admin("GET", "/admin/v1/audit")["users"])
+    users_first = ui_venue.admin("GET", "/admin/v1/users")["list"][0]["uid"]
     expect(page.locator("#audit-users")).to_have_text(str(users_before))
     known = {"/admin/v1/users", "/admin/v1/users/{uid}/api-keys", "/admin/v1/users/{uid}/deposits", "/admin/v1/audit"}
     paths = httpx.get(ui_venue.base_url + "/openapi.json").json()["paths"]
@@ -48,7 +49,9 @@ def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
              for field, label in (("uid", "UID"), ("apiKey", "API key"), ("secretKey", "Secret key"),
                                   ("passphrase", "Passphrase"))}
     expect(page.locator("#audit-users")).to_have_text(str(users_before + 1))
-    expect(page.locator("#users tbody tr")).to_have_count(1)
+    row = page.locator(f"#user-{creds['uid']}")
+    expect(row).to_contain_text(creds["apiKey"])
+    expect(row).to_contain_text("2.5 BTC")
     expect(page.locator("#d-uid")).to_have_value(creds["uid"])
 
     page.locator("#d-coin").select_option("BTC")
@@ -66,7 +69,14 @@ def test_audit_users_keys_and_deposits(ui_venue: Server, page: Any) -> None:
            for field, label in (("apiKey", "API key"), ("secretKey", "Secret key"), ("passphrase", "Passphrase"))}
     with ui_venue.client(key) as client:
         assert client.get("/api/v3/account/settings")["uid"] == creds["uid"]
-    expect(page.locator("#users tbody tr")).to_have_count(2)
+    expect(row).to_contain_text(key["apiKey"])
+    expect(row).to_contain_text("read only")
+    listed = page.locator("#users").inner_text()
+    assert creds["secretKey"] not in listed and key["secretKey"] not in listed and key["passphrase"] not in listed
+    # a click on a user fills its uid into the forms
+    page.locator("#d-uid").fill("")
+    page.locator(f"#user-{users_first}").click()
+    expect(page.locator("#d-uid")).to_have_value(users_first)
 
     page.locator("#replay").click()
     expect(page.locator("#audit-replayHash")).to_contain_text("(equals the state hash ✓)")

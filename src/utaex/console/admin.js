@@ -28,6 +28,7 @@ async function open(candidate) {
   $("#app").hidden = false;
   $("#logout").hidden = false;
   await loadCoins();
+  loadUsers();
   loadControls();
   schedule();
   return res;
@@ -92,7 +93,7 @@ async function loadAudit(replay = false) {
 
 function schedule() {
   clearInterval(timer);
-  if ($("#auto").checked) timer = setInterval(() => loadAudit(), 5000);
+  if ($("#auto").checked) timer = setInterval(() => { loadAudit(); loadUsers(); }, 5000);
 }
 
 $("#auto").addEventListener("change", schedule);
@@ -137,12 +138,42 @@ function credentials(doc) {
     el("div", {}, "Log in with it on the ", el("a", { href: "/account" }, "Account"), " page."));
 }
 
+let usersCursor = "";
+
+function userRow(u) {
+  return el("tr", { id: `user-${u.uid}`, tabindex: 0, class: "pick", onclick: () => pick(u.uid) },
+    el("td", {}, u.uid),
+    el("td", { class: "mono" }, (u.apiKeys || []).map((k) => el("div", {}, `${k.apiKey} `,
+      el("span", { class: "muted" }, `${k.permissions.includes("uta_trade") ? "read & trade" : "read only"}${k.signature === "rsa" ? ", RSA" : ""}`)))),
+    el("td", {}, Object.entries(u.balances || {}).filter(([, v]) => !D.isZero(v)).map(([c, v]) => `${v} ${c}`).join(", ") || "–"),
+    el("td", { class: "num" }, u.openOrders));
+}
+
+function pick(uid) {
+  $("#d-uid").value = uid;
+  $("#k-uid").value = uid;
+}
+
+async function loadUsers(more = false) {
+  const res = await admin("GET", `/admin/v1/users?limit=100${more && usersCursor ? `&cursor=${usersCursor}` : ""}`);
+  if (!res.ok) {
+    fillTable($("#users tbody"), [], errorText(res));
+    return;
+  }
+  const rows = res.data.list.map(userRow);
+  if (more) $("#users tbody").append(...rows);
+  else fillTable($("#users tbody"), rows, "No users yet");
+  usersCursor = res.data.cursor || "";
+  $("#users-more").hidden = !usersCursor;
+  const n = $("#users tbody").querySelectorAll("tr[id]").length;
+  $("#users-count").textContent = `${n}${usersCursor ? "+" : ""}`;
+}
+
+$("#users-more").addEventListener("click", () => loadUsers(true));
+
 function remember(doc) {
-  const rows = [...$("#users tbody").querySelectorAll("tr:not(.empty)")];
-  rows.unshift(el("tr", {}, el("td", {}, doc.uid), el("td", { class: "mono" }, doc.apiKey), el("td", {}, (doc.permissions || []).join(", "))));
-  $("#users tbody").replaceChildren(...rows);
-  $("#d-uid").value = doc.uid;
-  $("#k-uid").value = doc.uid;
+  pick(doc.uid);
+  loadUsers();
 }
 
 $("#user-form").addEventListener("submit", async (ev) => {
@@ -168,7 +199,10 @@ $("#deposit-form").addEventListener("submit", async (ev) => {
   $("#deposit-result").replaceChildren(res.ok
     ? el("div", { class: "note" }, el("span", { class: "ok" }, "Deposited "), `${body.amount} ${body.coin} to uid ${uid}`)
     : alertBox(`Refused: ${errorText(res)}`));
-  if (res.ok) loadAudit();
+  if (res.ok) {
+    loadAudit();
+    loadUsers();
+  }
 });
 
 $("#key-form").addEventListener("submit", async (ev) => {
@@ -179,7 +213,6 @@ $("#key-form").addEventListener("submit", async (ev) => {
   if (res.ok) remember(res.data);
 });
 
-fillTable($("#users tbody"), [], "None yet");
 const saved = sessionStorage.getItem(STORE);
 if (saved) {
   const res = await open(saved);

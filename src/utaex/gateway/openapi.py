@@ -147,6 +147,10 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Another key for the user: HMAC, or RSA when `rsaPublicKey` (PEM) is given."),
     ("POST", "/admin/v1/users/*/deposits"): Op("Deposit", "Admin", str, body=Q.DepositRequest,
                                                description="Credit `amount` of `coin` to the user."),
+    ("GET", "/admin/v1/users"): Op(
+        "List users", "Admin", R.UserPage, Q.AdminUsersQuery,
+        description="Users in uid order with their API keys (never the secrets), balances, deposits and "
+                    "open-order count."),
     ("GET", "/admin/v1/audit"): Op(
         "Audit the venue", "Admin", R.Audit, Q.AuditQuery,
         description="Invariant checks (`problems` is empty when all hold), the state hash and journal "

@@ -265,6 +265,12 @@ class PositionQuery(_Query):
     posSide: Annotated[str, msgspec.Meta(description="long or short (hedge mode)")] | None = None
 
 
+class AdminUsersQuery(_Query):
+    limit: Annotated[str, msgspec.Meta(description="Users per page, 1-500 (default 100)")] | None = None
+    cursor: Annotated[str, msgspec.Meta(
+        description="The last uid of the previous page; omit for the first page")] | None = None
+
+
 class AuditQuery(_Query):
     replay: Annotated[str, msgspec.Meta(
         description="1: also replay the whole journal and report its hash (slow on a long journal)")] | None = None

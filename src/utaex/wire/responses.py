@@ -383,6 +383,34 @@ class ApiKeyInfo(_Data):
     permissions: list[str] = []
 
 
+class UserKey(_Data):
+    """Admin API: one API key of a user, without its secret or passphrase."""
+
+    apiKey: str
+    permissions: list[str] = []
+    signature: str = "hmac"  # "hmac" or "rsa"
+
+
+class UserSummary(_Data):
+    """Admin API: one user, its keys, balances, deposits and open-order count."""
+
+    uid: str
+    apiKeys: list[UserKey] = []
+    balances: dict[str, str] = {}
+    deposits: dict[str, str] = {}
+    openOrders: str = "0"
+
+
+_Users = list[UserSummary]
+
+
+class UserPage(_Data):
+    """Admin API: one page of users by uid; pass ``cursor`` back for the next (``""`` when there is none)."""
+
+    list: _Users = []
+    cursor: str = ""
+
+
 class Audit(_Data):
     """Admin API: the venue's invariant check and state hash."""
 
@@ -538,4 +566,7 @@ __all__ = [
     "ServerTime",
     "SymbolConfig",
     "Ticker",
+    "UserKey",
+    "UserPage",
+    "UserSummary",
 ]

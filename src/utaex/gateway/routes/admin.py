@@ -89,6 +89,33 @@ def register(app: App) -> None:
         raise_reject(await venue.execute(Deposit(ts=venue.now_ms(), uid=uid, coin=body.coin, amount=body.amount)))
         return "success"
 
+    @app.route("GET", "/admin/v1/users", auth="admin")
+    async def list_users(req: Request) -> Any:
+        """Users by uid, with their keys (no secrets), balances, deposits and open orders."""
+        from ...core.numbers import fmt_amount
+
+        q = req.query
+        limit = P.int_param(q, "limit", 100, 1, 500)
+        cursor = q.get("cursor") or ""
+        if cursor and not (P.is_uint(cursor) and len(cursor) < 20):
+            raise param_error("cursor")
+        eng = venue.engine
+        keys: dict[int, list[dict[str, Any]]] = {}
+        for k in eng.keys.values():
+            keys.setdefault(k.uid, []).append({
+                "apiKey": k.api_key, "permissions": ["uta_read"] if k.read_only else ["uta_read", "uta_trade"],
+                "signature": "rsa" if k.rsa_public_key else "hmac"})
+        after = int(cursor) if cursor else -1
+        uids = sorted(u for u in eng.accounts if u > after)[:limit]
+        out = []
+        for uid in uids:
+            acct = eng.accounts[uid]
+            out.append({"uid": str(uid), "apiKeys": keys.get(uid, []),
+                        "balances": {c: fmt_amount(a.balance) for c, a in sorted(acct.assets.items())},
+                        "deposits": {c: fmt_amount(v) for c, v in sorted(acct.deposited.items())},
+                        "openOrders": str(acct.open_spot + acct.open_futures)})
+        return {"list": out, "cursor": str(uids[-1]) if len(uids) == limit else ""}
+
     @app.route("GET", "/admin/v1/audit", auth="admin")
     async def audit_state(req: Request) -> Any:
         """Invariant check, state hash and (with ?replay=1) the hash of a full journal replay."""
