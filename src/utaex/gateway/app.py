@@ -20,7 +20,7 @@ import msgspec
 
 from ..core.ledger import ApiKey
 from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
-from .auth import authenticate
+from .auth import AuthThrottle, authenticate
 from .errors import ApiError, not_found, rate_limited
 from .faults import SETTINGS_KEY, Fault, Faults
 from .ratelimit import RateLimiter
@@ -102,10 +102,13 @@ class Route:
 
 
 class App:
-    def __init__(self, venue: Venue, *, admin_token: str, rate_limit: bool = True) -> None:
+    def __init__(self, venue: Venue, *, admin_token: str, rate_limit: bool = True,
+                 config: dict[str, Any] | None = None) -> None:
         self.venue = venue
         self.admin_token = admin_token
         self.limiter = RateLimiter(enabled=rate_limit)
+        # failed authentications are throttled with the rate limits (off for load tests)
+        self.auth_throttle = AuthThrottle.from_config(config or {}) if rate_limit else None
         self.routes: dict[tuple[str, str], Route] = {}
         self.on_ready: list[Callable[[], Awaitable[None]]] = []
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
@@ -185,7 +188,8 @@ class App:
                 self._check_admin(headers)
             elif route.auth is not None:
                 req.api = authenticate(self.venue.engine.keys, headers, method, path, req.raw_query, body,
-                                       int(time.time() * 1000), route.auth == "write")
+                                       int(time.time() * 1000), route.auth == "write", req.client,
+                                       self.auth_throttle)
             if self.limiter.enabled and route.auth != "admin":
                 who = str(req.api.uid) if req.api is not None else req.client
                 if not self.limiter.allow(f"{who}:{path}", route.limit, time.monotonic()):

@@ -41,6 +41,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     wsMarketInterval: Seconds = 0.05
     httpRequestTimeout: Seconds = 5.0
     httpMaxConnectionsPerIp: Positive = 100
+    authFailuresPerKey: Positive = 5
+    authFailuresPerIp: Positive = 20
+    authFailureWindow: Seconds = 60.0
 
 
 KEYS = tuple(Config.__struct_fields__)

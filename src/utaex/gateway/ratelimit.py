@@ -1,4 +1,4 @@
-"""Sliding-window rate limiting per (UID or IP, endpoint).
+"""Sliding-window rate limiting per (UID or IP, endpoint), and the throttle of failed authentications.
 
 Bitget documents limits such as "10/sec/UID" or "20/sec/IP".  ``RateLimiter.allow``
 admits at most ``limit_per_s`` requests per key in any one-second sliding window.
@@ -8,13 +8,18 @@ recently *admitted* requests.  A new request is admitted iff fewer than ``limit_
 are stored, or the oldest stored one is at least one second old; that is O(1) per call.
 Refused requests are not recorded.  Idle keys are dropped by a lazy sweep whose cost
 is amortized over the calls that created them.
+
+``FailureThrottle`` counts failures only (a wrong signature or passphrase, an unknown key): once a key
+has ``limit`` failures within ``window_s`` seconds, ``blocked`` is true until the oldest of them leaves
+the window. The auth path asks ``blocked`` before checking anything, so a throttled key or address
+learns nothing more, right or wrong.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-__all__ = ["RateLimiter"]
+__all__ = ["FailureThrottle", "RateLimiter"]
 
 WINDOW_S = 1.0
 
@@ -81,3 +86,39 @@ class RateLimiter:
     def __len__(self) -> int:
         """Number of keys currently tracked."""
         return len(self._buckets)
+
+
+class FailureThrottle:
+    """At most ``limit`` failures per key in any ``window_s`` sliding window; ``limit <= 0``: never blocks."""
+
+    __slots__ = ("_failures", "_next_sweep", "limit", "window_s")
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._next_sweep = 0.0
+
+    def blocked(self, key: str, now: float) -> bool:
+        times = self._failures.get(key)
+        return times is not None and len(times) == self.limit and now - times[0] < self.window_s
+
+    def record(self, key: str, now: float) -> None:
+        if self.limit <= 0:
+            return
+        if now >= self._next_sweep:
+            self._sweep(now)
+        times = self._failures.get(key)
+        if times is None:
+            self._failures[key] = deque((now,), maxlen=self.limit)
+        else:
+            times.append(now)  # drops the oldest when full
+
+    def _sweep(self, now: float) -> None:
+        cutoff = now - self.window_s
+        for key in [k for k, times in self._failures.items() if times[-1] <= cutoff]:
+            del self._failures[key]
+        self._next_sweep = now + self.window_s
+
+    def __len__(self) -> int:
+        return len(self._failures)

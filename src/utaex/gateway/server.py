@@ -97,7 +97,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
                   snapshot_every=int(config.get("snapshotEvery", 200_000)),
                   keep_journal=bool(config.get("keepJournal", False)), store_url=store_url)
     token = admin_token or admin_token_for(data_dir)
-    app = App(venue, admin_token=token, rate_limit=rate_limit)
+    app = App(venue, admin_token=token, rate_limit=rate_limit, config=config)
     install_ws(app, config)  # /v3/ws/public and /v3/ws/private
     base = f"http://{banner_host}:{banner_port}"
 

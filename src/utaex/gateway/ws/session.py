@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core import enums as E
 from ...wire.signing import WS_LOGIN_METHOD, WS_LOGIN_PATH, verify_hmac, verify_rsa
+from ..auth import passphrase_matches
 from . import codes as C
 from .codes import WsError, error_event
 from .conn import Connection
@@ -142,7 +143,7 @@ class WsEndpoint:
         if not conn.private:
             raise WsError(C.INVALID_OP, "Invalid op: login is served on /v3/ws/private")
         try:
-            api = self._verify(msg)
+            api = self._verify(msg, conn.addr)
         except WsError as err:
             conn.send_doc(error_event(err.code, err.msg))
             await conn.close(POLICY, f"login failed: {err.code} {err.msg}")
@@ -153,7 +154,9 @@ class WsEndpoint:
         conn.api = api
         conn.send_doc({"event": "login", "code": "0", "msg": ""})
 
-    def _verify(self, msg: dict[str, Any]) -> Any:
+    def _verify(self, msg: dict[str, Any], addr: str) -> Any:
+        """The login's key, checked as REST checks one (gateway/auth.py): signature before passphrase,
+        the passphrase in constant time, failures counted by the same throttle (30006 once throttled)."""
         args = msg.get("args")
         if not isinstance(args, list) or len(args) != 1 or not isinstance(args[0], dict):
             raise WsError(C.PARAM_ERROR, "Param error: args must hold one object")
@@ -169,22 +172,33 @@ class WsEndpoint:
             raise WsError(C.INVALID_TIMESTAMP, "Invalid ACCESS_TIMESTAMP: timestamp is empty")
         if not isinstance(passphrase, str) or not passphrase:
             raise WsError(C.INVALID_PASSPHRASE, "Invalid ACCESS_PASSPHRASE: passphrase is empty")
+        throttle = self.app.auth_throttle
+        if throttle is not None and throttle.per_ip.blocked(addr, time.monotonic()):
+            raise WsError(C.TOO_MANY_REQUESTS, "Request too many: too many failed logins")
         api = self.app.venue.engine.keys.get(key)
         if api is None:
-            raise WsError(C.INVALID_KEY)
+            raise self._failed(addr, None, WsError(C.INVALID_KEY))
+        if throttle is not None and throttle.per_key.blocked(key, time.monotonic()):
+            raise WsError(C.TOO_MANY_REQUESTS, "Request too many: too many failed logins")
         if not (ts.isascii() and ts.isdigit()) or len(ts) > 13:
             raise WsError(C.INVALID_TIMESTAMP)
         ms = int(ts) * 1000 if len(ts) <= 10 else int(ts)  # ccxt sends seconds, the doc shows both
         if abs(int(time.time() * 1000) - ms) > LOGIN_WINDOW_MS:
             raise WsError(C.TIMESTAMP_EXPIRED)
-        if passphrase != api.passphrase:
-            raise WsError(C.INVALID_PASSPHRASE)
         message = f"{ts}{WS_LOGIN_METHOD}{WS_LOGIN_PATH}".encode()
         ok = verify_rsa(api.rsa_public_key, message, sign) if api.rsa_public_key else verify_hmac(
             api.secret, message, sign)
         if not ok:
-            raise WsError(C.INVALID_SIGN)
+            raise self._failed(addr, key, WsError(C.INVALID_SIGN))
+        if not passphrase_matches(passphrase, api.passphrase):
+            raise self._failed(addr, key, WsError(C.INVALID_PASSPHRASE))
         return api
+
+    def _failed(self, addr: str, key: str | None, err: WsError) -> WsError:
+        throttle = self.app.auth_throttle
+        if throttle is not None:
+            throttle.record(addr, key)
+        return err
 
     # ---- subscribe / unsubscribe -----------------------------------------------------------------------------
     async def _subscribe(self, conn: Connection, op: str, msg: dict[str, Any], size: int) -> None:
