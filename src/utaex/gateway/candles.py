@@ -17,7 +17,6 @@ wherever it is read. Rules (reference/live-behaviour.md, "REST"; docs/decisions.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING, Any
 
 from ..core import enums as E
@@ -44,19 +43,30 @@ def bad(value: str) -> ApiError:
 
 
 def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tuple[list[MinuteBar], int | None]:
-    """The minute bars of ``[lo, hi)`` and the last close before ``lo`` (None: no trade before it)."""
+    """The minute bars of ``[lo, hi)`` and the last close before ``lo`` (None: no trade before it).
+
+    Recent ranges (the WS pushes, default pages) are read from the newest in-memory bars backwards
+    without touching the store."""
     market = venue.market
-    dq = list(market.buckets.get(bk, ()))
-    starts = [b.start for b in dq]
-    i, j = bisect_left(starts, lo), bisect_left(starts, hi)
-    if lo >= market.complete_from(now):
-        got = dq[i:j]
-    else:  # older than the day kept in memory: the store, with the in-memory bars over its rows
+    dq = market.buckets.get(bk, ())
+    got: list[MinuteBar] = []
+    prev: MinuteBar | None = None
+    for b in reversed(dq):
+        if b.start >= hi:
+            continue
+        if b.start < lo:
+            prev = b
+            break
+        got.append(b)
+    got.reverse()
+    if lo < market.complete_from(now):  # older than the day kept in memory: the store, memory over it
         merged = {r.start: MinuteBar.from_row(r[2:]) for r in venue.store.bars(*bk, lo, hi)}
-        merged.update((b.start, b) for b in dq[i:j])
+        merged.update((b.start, b) for b in got)
         got = [merged[k] for k in sorted(merged)]
-    if i > 0:
-        return got, dq[i - 1].close
+    if prev is not None:
+        return got, prev.close
+    if dq and bk not in market.older:
+        return got, None
     before = venue.store.last_bar(*bk, before=lo)
     return got, None if before is None else before.close
 

@@ -27,13 +27,17 @@ class MarketData:
         self.trades: dict[BookKey, deque[tuple[int, int, int, str, int]]] = {}
         self.recent = recent
         self.floor: dict[BookKey, int] = {}  # trades with exec ids at or below are already in the bars
+        self.older: set[BookKey] = set()  # books whose store holds bars older than their first bucket
         self.seeded_from = 0  # ms: the buckets hold every minute bar from here on (within the last day)
         self.sink: BarSink | None = None
 
-    def seed(self, book_key: BookKey, bars: Iterable[MinuteBar], floor: int) -> None:
-        """Reload stored minute bars (oldest first) before the journal is replayed."""
+    def seed(self, book_key: BookKey, bars: Iterable[MinuteBar], floor: int, older: bool) -> None:
+        """Reload stored minute bars (oldest first) before the journal is replayed; ``older``: the store
+        holds bars before the first of them."""
         dq = self.buckets[book_key] = deque(bars)
         self.floor[book_key] = max(floor, dq[-1].last_exec if dq else 0)
+        if older:
+            self.older.add(book_key)
 
     def clear(self) -> None:
         """Forget every trade and bar in memory (after a venue reset); exec-id floors stay."""
@@ -58,6 +62,7 @@ class MarketData:
             dq.append(MinuteBar(minute * MINUTE, price))
             while dq and dq[0].minute <= minute - DAY_MINUTES:
                 dq.popleft()
+                self.older.add(book_key)
         dq[-1].add(price, lots, value, exec_id)
 
     def open_rows(self) -> list[tuple[str, str, int, int, int, int, int, int, int, int]]:

@@ -158,7 +158,8 @@ class Venue:
             if newest is None:
                 continue
             rows = self.store.bars(*bk, min(seed_from, newest.start), newest.start + MINUTE)
-            self.market.seed(bk, (MinuteBar.from_row(r[2:]) for r in rows), newest.last_exec)
+            older = self.store.last_bar(*bk, before=rows[0].start) is not None
+            self.market.seed(bk, (MinuteBar.from_row(r[2:]) for r in rows), newest.last_exec, older)
 
     def start(self) -> None:
         assert self.committer is not None
