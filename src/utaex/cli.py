@@ -403,5 +403,7 @@ def orders_cancel_batch(refs: tuple[str, ...], category: str, symbol: str, url: 
         raise Failure(f"error: {failed} of {len(results)} cancels failed")
 
 
+from . import cli_control  # noqa: E402,F401  (registers `utaex faults` and `utaex reset`)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

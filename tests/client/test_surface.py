@@ -56,7 +56,8 @@ METHODS = {
     "fills": "/api/v3/trade/fills",
     "positions": "/api/v3/position/current-position",
 }
-ADMIN_METHODS = ("create_user", "create_api_key", "deposit", "audit")
+ADMIN_METHODS = ("create_user", "create_api_key", "deposit", "audit", "add_fault", "faults", "clear_faults",
+                 "delete_fault", "reset")
 
 
 def test_public_names():

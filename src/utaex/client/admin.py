@@ -1,8 +1,9 @@
-"""Admin API clients (utaex only): create users and API keys, deposit funds, audit. Bearer-token auth."""
+"""Admin API clients (utaex only): create users and API keys, deposit funds, audit, inject faults, reset.
+Bearer-token auth."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -48,6 +49,31 @@ class AdminClient(SyncTransport, _AdminBase):
     def audit(self, replay: bool = False) -> R.Audit:
         return self.call(E.audit(replay))
 
+    def add_fault(self, path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
+                  probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,
+                  status: int | None = None, code: str | None = None, msg: str | None = None,
+                  items: Sequence[int] | None = None, after_frames: int | None = None) -> str:
+        """Inject a fault (docs/testing.md, Faults); returns its id."""
+        return self.call(E.add_fault(path, effect, uid=uid, count=count, probability=probability, ms=ms,
+                                     jitter_ms=jitter_ms, status=status, code=code, msg=msg, items=items,
+                                     after_frames=after_frames))
+
+    def faults(self) -> list[R.Fault]:
+        """The faults in force, in the order they were added."""
+        return self.call(E.faults())
+
+    def clear_faults(self) -> int:
+        """Remove every fault; returns how many there were."""
+        return self.call(E.clear_faults())
+
+    def delete_fault(self, fault_id: str) -> int:
+        """Remove one fault (error 40034 when there is none with that id)."""
+        return self.call(E.delete_fault(fault_id))
+
+    def reset(self, users: bool = True) -> R.ResetResult:
+        """The venue back to its start state; ``users=False`` drops users and keys too."""
+        return self.call(E.reset(users))
+
 
 class AsyncAdminClient(_AdminBase):
     """Async admin client: the methods of :class:`AdminClient`, awaited."""
@@ -84,3 +110,28 @@ class AsyncAdminClient(_AdminBase):
 
     async def audit(self, replay: bool = False) -> R.Audit:
         return await self.call(E.audit(replay))
+
+    async def add_fault(self, path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
+                  probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,
+                  status: int | None = None, code: str | None = None, msg: str | None = None,
+                  items: Sequence[int] | None = None, after_frames: int | None = None) -> str:
+        """Inject a fault (docs/testing.md, Faults); returns its id."""
+        return await self.call(E.add_fault(path, effect, uid=uid, count=count, probability=probability, ms=ms,
+                                     jitter_ms=jitter_ms, status=status, code=code, msg=msg, items=items,
+                                     after_frames=after_frames))
+
+    async def faults(self) -> list[R.Fault]:
+        """The faults in force, in the order they were added."""
+        return await self.call(E.faults())
+
+    async def clear_faults(self) -> int:
+        """Remove every fault; returns how many there were."""
+        return await self.call(E.clear_faults())
+
+    async def delete_fault(self, fault_id: str) -> int:
+        """Remove one fault (error 40034 when there is none with that id)."""
+        return await self.call(E.delete_fault(fault_id))
+
+    async def reset(self, users: bool = True) -> R.ResetResult:
+        """The venue back to its start state; ``users=False`` drops users and keys too."""
+        return await self.call(E.reset(users))

@@ -22,8 +22,10 @@ from ..wire.requests import (
     CreateKeyRequest,
     CreateUserRequest,
     DepositRequest,
+    FaultRequest,
     ModifyOrderRequest,
     PlaceOrderRequest,
+    ResetRequest,
     SetHoldModeRequest,
     SetLeverageRequest,
 )
@@ -338,6 +340,37 @@ def deposit(uid: int | str, coin: str, amount: Number) -> Call[str]:
 
 def audit(replay: bool = False) -> Call[R.Audit]:
     return Call("GET", "/admin/v1/audit", {"replay": "1" if replay else None}, signed=False, type=R.Audit)
+
+
+def add_fault(path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
+              probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,
+              status: int | None = None, code: str | None = None, msg: str | None = None,
+              items: Sequence[int] | None = None, after_frames: int | None = None) -> Call[str]:
+    """An injected fault (docs/testing.md, Faults); answers its id."""
+    body = FaultRequest(path=path, effect=effect, uid=None if uid is None else _uid(uid), count=count,
+                        probability=probability, ms=ms, jitterMs=jitter_ms, status=status, code=code, msg=msg,
+                        items=None if items is None else list(items), afterFrames=after_frames)
+    return Call("POST", "/admin/v1/faults", body=body, signed=False, type=R.FaultId, convert=lambda d: d.id)
+
+
+def faults() -> Call[list[R.Fault]]:
+    return Call("GET", "/admin/v1/faults", signed=False, type=R.FaultList, convert=lambda d: d.list)
+
+
+def clear_faults() -> Call[int]:
+    return Call("DELETE", "/admin/v1/faults", signed=False, type=R.Removed, convert=lambda d: int(d.removed))
+
+
+def delete_fault(fault_id: str) -> Call[int]:
+    if not (fault_id.isascii() and fault_id.isdigit()):
+        raise ValueError(f"a fault id is digits, got {fault_id!r}")
+    return Call("DELETE", f"/admin/v1/faults/{fault_id}", signed=False, type=R.Removed,
+                convert=lambda d: int(d.removed))
+
+
+def reset(users: bool = True) -> Call[R.ResetResult]:
+    """Back to the start state (``users=False``: users and keys dropped too)."""
+    return Call("POST", "/admin/v1/reset", body=ResetRequest(users=users), signed=False, type=R.ResetResult)
 
 
 def _uid(uid: int | str) -> str:

@@ -156,16 +156,16 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Invariant checks (`problems` is empty when all hold), the state hash and journal "
                     "figures; with replay=1 also the state hash of a full journal replay."),
     ("POST", "/admin/v1/faults"): Op(
-        "Inject a fault", "Admin", dict[str, str], body=dict[str, Any],
+        "Inject a fault", "Admin", R.FaultId, body=Q.FaultRequest,
         description="A fault on a REST path or `ws:<op or channel>` (fields in docs/testing.md): effect `429`, "
                     "`latency`, `error`, `lost_reply`, `item_error`, `ws_drop` or `ws_delay`, optionally for one "
                     "`uid`, for the next `count` matches or with a seeded `probability`. Answers its `id`."),
-    ("GET", "/admin/v1/faults"): Op("List injected faults", "Admin", dict[str, Any],
+    ("GET", "/admin/v1/faults"): Op("List injected faults", "Admin", R.FaultList,
                                     description="Every fault in force, with its hits and remaining count."),
-    ("DELETE", "/admin/v1/faults"): Op("Clear every fault", "Admin", dict[str, str]),
-    ("DELETE", "/admin/v1/faults/*"): Op("Clear one fault", "Admin", dict[str, str]),
+    ("DELETE", "/admin/v1/faults"): Op("Clear every fault", "Admin", R.Removed),
+    ("DELETE", "/admin/v1/faults/*"): Op("Clear one fault", "Admin", R.Removed),
     ("POST", "/admin/v1/reset"): Op(
-        "Reset the venue", "Admin", dict[str, str], body=Q.ResetRequest, body_required=False,
+        "Reset the venue", "Admin", R.ResetResult, body=Q.ResetRequest, body_required=False,
         description="Back to the start state: every order, position, trade and fault gone, each user's "
                     "balances back to what was deposited; `users: false` drops users and keys too."),
 }

@@ -102,6 +102,23 @@ class ClosePositionsRequest(_Body):
     posSide: str | None = None
 
 
+class FaultRequest(_Body):
+    """Admin API: an injected fault (docs/testing.md, Faults); the fields that do not apply stay unset."""
+
+    path: str
+    effect: str
+    uid: str | None = None
+    count: int | None = None
+    probability: float | None = None
+    ms: int | None = None
+    jitterMs: int | None = None
+    status: int | None = None
+    code: str | None = None
+    msg: str | None = None
+    items: list[int] | None = None
+    afterFrames: int | None = None
+
+
 class ResetRequest(_Body):
     users: bool = True  # False: drop users and keys too
 
@@ -294,6 +311,7 @@ __all__ = [
     "CreateUserRequest",
     "CurrentFundRateQuery",
     "DepositRequest",
+    "FaultRequest",
     "FeeRateQuery",
     "FillsQuery",
     "FundingAssetsQuery",

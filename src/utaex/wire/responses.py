@@ -429,6 +429,48 @@ class Audit(_Data):
     replayHash: str | None = None
 
 
+class Fault(_Data):
+    """Admin API: a fault in force, as it was given, with its hits so far (and what is left of its count)."""
+
+    id: str
+    path: str
+    effect: str
+    hits: int = 0
+    remaining: int | None = None
+    uid: str | None = None
+    count: int | None = None
+    probability: float | None = None
+    ms: int | None = None
+    jitterMs: int | None = None
+    status: int | None = None
+    code: str | None = None
+    msg: str | None = None
+    items: list[int] | None = None
+    afterFrames: int | None = None
+
+
+_Faults = list[Fault]
+
+
+class FaultList(_Data):
+    list: _Faults = []
+
+
+class FaultId(_Data):
+    id: str
+
+
+class Removed(_Data):
+    removed: str
+
+
+class ResetResult(_Data):
+    """Admin API: what a venue reset removed."""
+
+    removedOrders: str
+    users: str
+
+
 class FundingRate(_Data):
     symbol: str
     fundingRate: str
@@ -536,6 +578,9 @@ __all__ = [
     "CoinChain",
     "DiscountRate",
     "DiscountTier",
+    "Fault",
+    "FaultId",
+    "FaultList",
     "FeeDetail",
     "FeeRate",
     "Fill",
@@ -560,7 +605,9 @@ __all__ = [
     "PositionTier",
     "ProofOfReserves",
     "PublicFill",
+    "Removed",
     "ReserveCoin",
+    "ResetResult",
     "RiskReserve",
     "RiskReserveRecord",
     "ServerTime",
