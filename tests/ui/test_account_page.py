@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ui_support import expect, login, screenshot
+from ui_support import expect, login, place, screenshot
 
 from support import Server
 
@@ -129,3 +129,40 @@ def test_account_page_fits_a_phone(ui_venue: Server, page: Any) -> None:
     assert ticket is not None and balances is not None
     assert ticket["y"] < balances["y"] and ticket["width"] > 300  # stacked, the ticket first, not squeezed
     screenshot(page, "account-phone", full_page=False)
+
+
+def test_a_fill_shows_in_fills_positions_and_balances_without_reload(ui_venue: Server, page: Any) -> None:
+    creds = ui_venue.new_user()
+    with ui_venue.client(ui_venue.new_user()) as maker:
+        maker_order = place(maker, "sell", "30500", "0.02", category="USDT-FUTURES")
+        login(page, ui_venue, creds)
+        expect(page.locator("#positions tbody")).to_have_text("No open positions")
+        page.locator("#t-category").select_option("USDT-FUTURES")
+        expect(page.locator("#book-symbol")).to_have_text("BTCUSDT USDT-FUTURES")
+        expect(page.locator("#asks tr").last).to_contain_text("30500")
+        page.locator("#asks tr").last.click()  # a click on a level copies its price into the ticket
+        expect(page.locator("#t-price")).to_have_value("30500")
+        page.locator("#t-qty").fill("0.02")
+        page.locator("#t-submit").click()
+        expect(page.locator("#ticket-result")).to_contain_text("Placed buy 0.02 BTCUSDT @ 30500")
+        position = page.locator("#positions tbody tr")
+        expect(position).to_contain_text("long")
+        expect(position.locator("td").nth(3)).to_have_text("0.02")
+        expect(position.locator("td").nth(4)).to_have_text("30500")
+        expect(page.locator("#asks")).to_have_text("")
+        expect(page.locator("#open-orders tbody")).to_have_text("No open orders")
+        page.locator("#history-category").select_option("USDT-FUTURES")
+        expect(page.locator("#history tbody tr")).to_have_count(1)
+        expect(page.locator("#history tbody tr")).to_contain_text("filled")
+        page.locator("#tab-fills").click()
+        fill = page.locator("#history tbody tr")
+        expect(fill).to_have_count(1)
+        expect(fill).to_contain_text("30500")
+        expect(fill).to_contain_text("taker")
+        with ui_venue.client(creds) as client:
+            usdt_locked = next(a["locked"] for a in client.get("/api/v3/account/assets")["assets"]
+                               if a["coin"] == "USDT")
+        assert usdt_locked != "0"  # the position's margin
+        expect(page.locator("#bal-USDT .locked")).to_have_text(usdt_locked)
+        assert maker.get("/api/v3/trade/order-info", orderId=maker_order)["orderStatus"] == "filled"
+        screenshot(page, "account-position", full_page=True)
