@@ -275,6 +275,8 @@ class Engine:
     def _cancel_order(self, cmd: CancelOrder) -> Order | X.Reject:
         if not cmd.order_id and not cmd.client_oid:
             return X.reject(X.PARAM_MISSING, "orderId")
+        if not cmd.order_id and not trading.valid_client_oid(cmd.client_oid):
+            return X.reject(X.PARAM_ERROR, "clientOid")
         order = self.find_pending(cmd.uid, cmd.order_id, cmd.client_oid, cmd.category, cmd.symbol)
         if order is None:
             return NOT_FOUND
@@ -284,12 +286,15 @@ class Engine:
     def _cancel_batch(self, cmd: CancelBatch) -> list[Order | X.Reject]:
         """Every item in request order, in this one step; orderId wins over clientOid (docs/decisions.md)."""
         uid = cmd.uid
-        find, end_order = self.find_pending, self.end_order
+        find, end_order, valid_coid = self.find_pending, self.end_order, trading.valid_client_oid
         out: list[Order | X.Reject] = []
         append = out.append
         for item in cmd.items:
             if not item.order_id and not item.client_oid:
                 append(X.reject(X.PARAM_ERROR, "orderId or clientOid"))
+                continue
+            if not item.order_id and not valid_coid(item.client_oid):  # Bitget's pattern, in full
+                append(X.reject(X.PARAM_ERROR, "clientOid"))
                 continue
             order = find(uid, item.order_id, item.client_oid, item.category, item.symbol)
             if order is None:

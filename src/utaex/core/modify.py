@@ -31,13 +31,13 @@ from .instruments import Instrument
 from .ledger import auto_repay, can_borrow
 from .order import Order
 from .trading import (
-    CLIENT_OID_RE,
     _price_ticks,
     _qty_lots,
     execute,
     funds_needed,
     plan,
     to_book,
+    valid_client_oid,
 )
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
             qty = lots
     coid = item.new_client_oid
     if coid and coid != order.client_oid:
-        if not CLIENT_OID_RE.match(coid):
+        if not valid_client_oid(coid):
             return X.reject(X.PARAM_ERROR, "newClientOid")
         if coid in eng.client_oids[order.uid]:
             return X.reject(X.DUPLICATE_CLIENT_OID)

@@ -28,11 +28,16 @@ from .order import Order
 if TYPE_CHECKING:
     from .engine import Engine
 
+# Bitget's documented pattern; always applied with fullmatch ("$" alone also matches before a final "\n")
 CLIENT_OID_RE = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,32}$")
 E8 = 10**8
 BUY, SELL, LIMIT, MARKET, GTC, POST_ONLY, MARGIN = E.BUY, E.SELL, E.LIMIT, E.MARKET, E.GTC, E.POST_ONLY, E.MARGIN
 
 Plan = tuple[list[tuple[Order, int, int]], list[Order], bool, int]
+
+
+def valid_client_oid(coid: str) -> bool:
+    return CLIENT_OID_RE.fullmatch(coid) is not None
 
 
 def fee_of(value: int, rate_e8: int) -> int:
@@ -126,7 +131,7 @@ def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> tuple[Order, Instru
         return _shape_error(cmd)
     coid = cmd.client_oid
     if coid:
-        if not CLIENT_OID_RE.match(coid):
+        if not valid_client_oid(coid):
             return _param("clientOid")
         if coid in eng.client_oids[cmd.uid]:
             return X.reject(X.DUPLICATE_CLIENT_OID)

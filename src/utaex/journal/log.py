@@ -66,7 +66,7 @@ def list_segments(data_dir: Path) -> list[tuple[int, Path]]:
         return []
     found = []
     for entry in data_dir.iterdir():
-        match = _SEGMENT_RE.match(entry.name)
+        match = _SEGMENT_RE.fullmatch(entry.name)
         if match and entry.is_file():
             found.append((int(match.group(1)), entry))
     found.sort()

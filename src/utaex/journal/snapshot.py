@@ -54,7 +54,7 @@ def list_snapshots(data_dir: Path) -> list[tuple[int, Path]]:
         return []
     found = []
     for entry in data_dir.iterdir():
-        match = _SNAPSHOT_RE.match(entry.name)
+        match = _SNAPSHOT_RE.fullmatch(entry.name)
         if match and entry.is_file():
             found.append((int(match.group(1)), entry))
     found.sort()
@@ -91,7 +91,7 @@ def write_snapshot(data_dir: Path, seq: int, payload: bytes) -> Path:
 def read_snapshot(path: Path) -> tuple[int, bytes] | None:
     """Return ``(seq, payload)`` if ``path`` is a valid snapshot, else ``None``."""
     path = Path(path)
-    match = _SNAPSHOT_RE.match(path.name)
+    match = _SNAPSHOT_RE.fullmatch(path.name)
     try:
         data = path.read_bytes()
     except OSError:
@@ -129,7 +129,7 @@ def prune_snapshots(data_dir: Path, keep: int = 2) -> list[Path]:
     data_dir = Path(data_dir)
     doomed = [path for _seq, path in list_snapshots(data_dir)[:-keep]]
     if data_dir.is_dir():
-        doomed += [entry for entry in data_dir.iterdir() if _TEMP_RE.match(entry.name)]
+        doomed += [entry for entry in data_dir.iterdir() if _TEMP_RE.fullmatch(entry.name)]
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
