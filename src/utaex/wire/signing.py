@@ -28,6 +28,7 @@ __all__ = [
     "WS_LOGIN_METHOD",
     "WS_LOGIN_PATH",
     "generate_rsa_keypair",
+    "load_rsa_public_key",
     "prehash",
     "query_variants",
     "sign_headers",
@@ -90,6 +91,18 @@ def _load_public_key(public_key_pem: str) -> rsa.RSAPublicKey:
     if not isinstance(key, rsa.RSAPublicKey):
         raise ValueError("not an RSA public key")
     return key
+
+
+def load_rsa_public_key(public_key_pem: str) -> rsa.RSAPublicKey:
+    """Parse an RSA public key: a SubjectPublicKeyInfo PEM, or its bare base64 body.
+
+    Raises ``ValueError`` for anything else (not PEM, not a public key, not RSA)."""
+    try:
+        return _load_public_key(public_key_pem)
+    except ValueError:
+        raise
+    except Exception as exc:  # cryptography raises several types for malformed input
+        raise ValueError(str(exc)) from exc
 
 
 def sign_rsa(private_key_pem: str, message: bytes) -> str:

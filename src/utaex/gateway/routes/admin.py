@@ -10,6 +10,7 @@ from ...core.commands import CreateApiKey, CreateUser, Deposit
 from ...core.ledger import Account, ApiKey
 from ...core.numbers import DP, NumberError, parse_fixed
 from ...wire.requests import CreateKeyRequest, CreateUserRequest, DepositRequest
+from ...wire.signing import load_rsa_public_key
 from .. import params as P
 from ..errors import ApiError, param_error
 from .account import raise_reject
@@ -58,6 +59,15 @@ async def create_user(venue: Venue, balances: dict[str, str], read_only: bool = 
     return key_doc(acct.uid, api_key, secret, passphrase, read_only)
 
 
+def check_rsa_public_key(pem: str) -> None:
+    """Refuse, at creation, an RSA key that could never verify a signature (HTTP 400, 40017)."""
+    try:
+        load_rsa_public_key(pem)
+    except ValueError:
+        detail = "rsaPublicKey: not an RSA public key (PEM SubjectPublicKeyInfo or its base64 body)"
+        raise param_error(detail) from None
+
+
 def register(app: App) -> None:
     venue = app.venue
 
@@ -75,6 +85,8 @@ def register(app: App) -> None:
     async def create_key(req: Request) -> Any:
         uid = uid_of(req, "/api-keys")
         body = P.decode_body(req.body or b"{}", CreateKeyRequest)
+        if body.rsaPublicKey:
+            check_rsa_public_key(body.rsaPublicKey)
         api_key, secret, passphrase = new_credentials()
         result = await venue.execute(CreateApiKey(ts=venue.now_ms(), uid=uid, api_key=api_key, secret=secret,
                                                   passphrase=passphrase, read_only=body.readOnly,
