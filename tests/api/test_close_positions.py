@@ -109,3 +109,40 @@ def test_funding_assets_is_empty_and_checks_the_coin(fresh: Server) -> None:
         with pytest.raises(BitgetError) as err:
             c.get("/api/v3/account/funding-assets", coin="NOPE")
         assert err.value.code == "25201"
+
+
+def test_max_open_available_spot_margin_and_futures(fresh: Server) -> None:
+    alice, bob = fresh.new_user({"USDT": "10000", "BTC": "2"}), fresh.new_user()
+    with fresh.client(alice) as a, fresh.client(bob) as b:
+        def ask(**body: str) -> dict[str, str]:
+            return a.post("/api/v3/account/max-open-available", body)  # type: ignore[no-any-return]
+
+        spot = ask(category="SPOT", symbol="BTCUSDT", orderType="limit", side="buy", price="20000")
+        assert spot == {"available": "10000", "maxOpen": "", "buyOpenCost": "", "sellOpenCost": "",
+                        "maxBuyOpen": "", "maxSellOpen": ""}
+        order(a, "SPOT", "BTCUSDT", "buy", "0.1", "20000")  # freezes 2000 USDT
+        assert ask(category="SPOT", symbol="BTCUSDT", orderType="limit", side="buy",
+                   price="20000")["available"] == "8000"
+        assert ask(category="SPOT", symbol="BTCUSDT", orderType="market", side="sell")["available"] == "2"
+        margin = ask(category="MARGIN", symbol="BTCUSDT", orderType="limit", side="buy", price="20000")
+        assert margin["available"] == "8000" and float(margin["maxOpen"]) > 8000  # borrowing adds to it
+        fut = ask(category="USDT-FUTURES", symbol="BTCUSDT", orderType="limit", side="buy", price="30000",
+                  size="0.1")
+        # 0.1 BTC at 30000 with leverage 10: 300 margin + 0.0006 x 3000 = 1.8 fee
+        assert fut["buyOpenCost"] == fut["sellOpenCost"] == "301.8", fut
+        assert fut["available"] == "8000" and fut["maxBuyOpen"] == fut["maxSellOpen"]
+        assert fut["maxBuyOpen"] == "2.6507"  # floor(8000 / 0.3018 per 0.0001 lot) = 26507 lots
+        # the reported maximum really is placeable, and one lot more is not
+        placed = order(a, "USDT-FUTURES", "BTCUSDT", "buy", fut["maxBuyOpen"], "30000")
+        assert placed["orderId"]
+        assert ask(category="USDT-FUTURES", symbol="BTCUSDT", orderType="limit", side="buy",
+                   price="30000")["maxBuyOpen"] == "0"
+        market = ask(category="USDT-FUTURES", symbol="ETHUSDT", orderType="market", side="buy")
+        assert market["maxBuyOpen"] == "" and market["maxSellOpen"] == ""  # no price yet: no figure
+        order(b, "USDT-FUTURES", "ETHUSDT", "sell", "1", "2000")
+        assert ask(category="USDT-FUTURES", symbol="ETHUSDT", orderType="market", side="buy")["maxBuyOpen"]
+        with pytest.raises(BitgetError) as err:
+            ask(category="SPOT", symbol="BTCUSDT", orderType="limit", side="buy")
+        assert err.value.code == "40034"
+        left = ask(category="SPOT", symbol="BTCUSDT", orderType="market", side="buy")["available"]
+        assert a.max_open_available("SPOT", "BTCUSDT", "market", "buy").available == left == "0.1874"  # 8000 - 26507 x 0.3018

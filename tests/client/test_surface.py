@@ -47,6 +47,7 @@ METHODS = {
     "cancel_symbol_orders": "/api/v3/trade/cancel-symbol-order",
     "close_positions": "/api/v3/trade/close-positions",
     "funding_assets": "/api/v3/account/funding-assets",
+    "max_open_available": "/api/v3/account/max-open-available",
     "countdown_cancel_all": "/api/v3/trade/countdown-cancel-all",
     "modify_order": "/api/v3/trade/modify-order",
     "batch_modify_order": "/api/v3/trade/batch-modify-order",

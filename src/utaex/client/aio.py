@@ -174,6 +174,11 @@ class AsyncClient(BaseClient):
         """Close the positions of ``category`` (optionally one symbol / side) at market: one result each."""
         return await self.call(E.close_positions(category, symbol, pos_side))
 
+    async def max_open_available(self, category: str, symbol: str, order_type: str, side: str,
+                                 price: Number | None = None, size: Number | None = None) -> R.MaxOpenAvailable:
+        """How much could be opened now for this order shape (available, margin maximum, futures cost and size)."""
+        return await self.call(E.max_open_available(category, symbol, order_type, side, price, size))
+
     async def funding_assets(self, coin: str | None = None) -> list[R.FundingAsset]:
         return await self.call(E.funding_assets(coin))
 

@@ -23,6 +23,7 @@ from ..wire.requests import (
     CreateUserRequest,
     DepositRequest,
     FaultRequest,
+    MaxOpenRequest,
     ModifyOrderRequest,
     PlaceOrderRequest,
     ResetRequest,
@@ -275,6 +276,13 @@ def close_positions(category: str, symbol: str | None = None, pos_side: str | No
     body = ClosePositionsRequest(category=category, symbol=symbol, posSide=pos_side)
     return Call("POST", "/api/v3/trade/close-positions", body=body, type=R.BatchRowList,
                 convert=lambda d: _batch_results(d.list))
+
+
+def max_open_available(category: str, symbol: str, order_type: str, side: str, price: Number | None = None,
+                       size: Number | None = None) -> Call[R.MaxOpenAvailable]:
+    body = MaxOpenRequest(category=category, symbol=symbol, orderType=order_type, side=side,
+                          price=None if price is None else str(price), size=None if size is None else str(size))
+    return Call("POST", "/api/v3/account/max-open-available", body=body, type=R.MaxOpenAvailable)
 
 
 def funding_assets(coin: str | None = None) -> Call[list[R.FundingAsset]]:

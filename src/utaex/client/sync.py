@@ -183,6 +183,11 @@ class Client(SyncTransport, BaseClient):
         """Close the positions of ``category`` (optionally one symbol / side) at market: one result each."""
         return self.call(E.close_positions(category, symbol, pos_side))
 
+    def max_open_available(self, category: str, symbol: str, order_type: str, side: str,
+                           price: Number | None = None, size: Number | None = None) -> R.MaxOpenAvailable:
+        """How much could be opened now for this order shape (available, margin maximum, futures cost and size)."""
+        return self.call(E.max_open_available(category, symbol, order_type, side, price, size))
+
     def funding_assets(self, coin: str | None = None) -> list[R.FundingAsset]:
         return self.call(E.funding_assets(coin))
 

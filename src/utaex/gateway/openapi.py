@@ -133,6 +133,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Market orders that close every position of the category (or one symbol / side); pending "
                     "closing orders on them are cancelled first. One result per position.",
         page="trade/Close-All-Positions"),
+    ("POST", "/api/v3/account/max-open-available"): Op(
+        "Get max open available", "Account", R.MaxOpenAvailable, body=Q.MaxOpenRequest,
+        description="Available balance for the order shape; MARGIN: the most it may buy or sell with borrowing; "
+                    "futures: the cost of `size` and the most it may open per side at the user's leverage.",
+        page="trade/Get-Max-Open-Available"),
     ("GET", "/api/v3/account/funding-assets"): Op(
         "Get funding account assets", "Account", list[R.FundingAsset], Q.FundingAssetsQuery,
         description="utaex credits every deposit to the unified trading account: the funding account is empty.",

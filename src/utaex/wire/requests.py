@@ -119,6 +119,15 @@ class FaultRequest(_Body):
     afterFrames: int | None = None
 
 
+class MaxOpenRequest(_Body):
+    category: str
+    symbol: str
+    orderType: str
+    side: str
+    price: str | None = None
+    size: str | None = None
+
+
 class ResetRequest(_Body):
     users: bool = True  # False: drop users and keys too
 
@@ -320,6 +329,7 @@ __all__ = [
     "HistoryOrdersQuery",
     "InstrumentsQuery",
     "MarginLoansQuery",
+    "MaxOpenRequest",
     "ModifyBatchRequest",
     "ModifyOrderRequest",
     "OrderBookQuery",

@@ -364,6 +364,17 @@ class BatchRowList(_Data):
     list: _BatchRows = []
 
 
+class MaxOpenAvailable(_Data):
+    """``max-open-available``: what the account could open now ("" where the category has no figure)."""
+
+    available: str = ""
+    maxOpen: str = ""
+    buyOpenCost: str = ""
+    sellOpenCost: str = ""
+    maxBuyOpen: str = ""
+    maxSellOpen: str = ""
+
+
 class FundingAsset(_Data):
     """``funding-assets``: one coin of the funding account."""
 
@@ -592,6 +603,7 @@ __all__ = [
     "Instrument",
     "ItemError",
     "MarginLoan",
+    "MaxOpenAvailable",
     "OiLimit",
     "OpenInterest",
     "OpenInterestItem",

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 from ...core import enums as E
 from ...core.commands import ClosePositions
 from ...core.errors import Reject
-from ...wire.requests import ClosePositionsRequest
+from ...core.maxopen import max_open
+from ...core.numbers import fmt_amount, format_fixed
+from ...wire.requests import ClosePositionsRequest, MaxOpenRequest
 from .. import params as P
 from ..errors import ApiError, param_error
 from .account import raise_reject
@@ -49,3 +51,40 @@ def register(app: App) -> None:
         if coin and coin.upper() not in instruments.coins:
             raise ApiError("25201", "Currency does not exist")
         return []
+
+    @app.route("POST", "/api/v3/account/max-open-available", auth="read", limit=5)
+    async def max_open_available(req: Request) -> Any:
+        body = P.decode_body(req.body, MaxOpenRequest)
+        cat = P.category(body.category)
+        inst = P.instrument(instruments, cat, body.symbol)
+        order_type, side = P.lower(body.orderType), P.lower(body.side)
+        if order_type not in (E.LIMIT, E.MARKET):
+            raise param_error("orderType")
+        if side not in (E.BUY, E.SELL):
+            raise param_error("side")
+        if order_type == E.LIMIT and not body.price:
+            raise P.missing("price")
+        eng = venue.engine
+
+        def ask(direction: str) -> Any:
+            res = max_open(eng, req.uid, cat, inst.symbol, order_type, direction,
+                           body.price or "" if order_type == E.LIMIT else "", body.size or "")
+            raise_reject(res)
+            return res
+
+        def qty(lots: int | None) -> str:
+            return "" if lots is None else format_fixed(lots * inst.lot_num, inst.lot_dp)
+
+        def amount(units: int | None) -> str:
+            return "" if units is None else fmt_amount(units)
+
+        mine = ask(side)
+        doc = {"available": amount(mine.available), "maxOpen": amount(mine.max_open), "buyOpenCost": "",
+               "sellOpenCost": "", "maxBuyOpen": "", "maxSellOpen": ""}
+        if inst.is_futures:
+            buy, sell = (mine, ask(E.SELL)) if side == E.BUY else (ask(E.BUY), mine)
+            if body.size:
+                doc["buyOpenCost"], doc["sellOpenCost"] = amount(buy.open_cost), amount(sell.open_cost)
+            doc["maxBuyOpen"], doc["maxSellOpen"] = qty(buy.max_open_lots), qty(sell.max_open_lots)
+        return doc
+
