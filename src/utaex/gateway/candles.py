@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core import enums as E
-from ..core.candles import DAY, INTERVALS, Bar, Interval, MinuteBar, aggregate
+from ..core.candles import DAY, INTERVALS, MINUTE, Bar, Interval, MinuteBar, aggregate
 from ..core.numbers import fmt_amount
 from . import params as P
 from .convert import price_str, qty_str
@@ -59,8 +59,9 @@ def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tu
             break
         got.append(b)
     got.reverse()
+    reset = venue.engine.reset_at - venue.engine.reset_at % MINUTE  # bars before a venue reset's minute: hidden
     if lo < market.complete_from(now):  # older than the day kept in memory: the store, memory over it
-        merged = {r.start: MinuteBar.from_row(r[2:]) for r in venue.store.bars(*bk, lo, hi)}
+        merged = {r.start: MinuteBar.from_row(r[2:]) for r in venue.store.bars(*bk, max(lo, reset), hi)}
         merged.update((b.start, b) for b in got)
         got = [merged[k] for k in sorted(merged)]
     if prev is not None:
@@ -68,7 +69,7 @@ def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tu
     if dq and bk not in market.older:
         return got, None
     before = venue.store.last_bar(*bk, before=lo)
-    return got, None if before is None else before.close
+    return got, None if before is None or before.start < reset else before.close
 
 
 def bars(venue: Venue, inst: Instrument, iv: Interval, lo: int, hi: int, now: int) -> list[Bar]:

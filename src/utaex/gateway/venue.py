@@ -131,9 +131,9 @@ class Venue:
     def recover(self) -> None:
         """Load the newest snapshot and replay the journal after it (synchronous, before serving)."""
         rec = recover(self.data_dir)
-        self._seed_bars()
         if rec.snapshot is not None:
             self.engine = self._new_engine(rec.snapshot)
+        self._seed_bars()  # after the snapshot: bars from before its reset_at stay hidden
         for payload in rec.records:
             cmd = self._decoder.decode(payload)
             _, events = self.engine.apply(cmd)
@@ -157,7 +157,10 @@ class Venue:
             newest = self.store.last_bar(*bk)
             if newest is None:
                 continue
-            rows = self.store.bars(*bk, min(seed_from, newest.start), newest.start + MINUTE)
+            reset = self.engine.reset_at - self.engine.reset_at % MINUTE  # the minute of a venue reset on
+            if newest.start < reset:
+                continue  # everything stored predates a venue reset (its exec-id floor still holds below)
+            rows = self.store.bars(*bk, max(min(seed_from, newest.start), reset), newest.start + MINUTE)
             older = self.store.last_bar(*bk, before=rows[0].start) is not None
             self.market.seed(bk, (MinuteBar.from_row(r[2:]) for r in rows), newest.last_exec, older)
 

@@ -264,7 +264,9 @@ class WsEndpoint:
         if topic == "kline":
             interval = arg.get("interval")
             if interval not in INTERVALS:
-                raise WsError(C.PARAM_ERROR, f"Param error: interval {interval} is not one of {', '.join(INTERVALS)}")
+                # live Bitget: only the ten documented intervals, anything else 30001 (reference/live-behaviour.md)
+                raise WsError(C.CHANNEL_NOT_FOUND,
+                              f"instType:{inst_type},topic:kline,symbol:{symbol},interval:{interval} doesn't exist")
             return ("kline", inst.book_key, interval)
         if topic.startswith("books") and topic != "books":
             n = int(topic[5:])
