@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from ui_support import expect, login, place, screenshot
@@ -166,3 +167,30 @@ def test_a_fill_shows_in_fills_positions_and_balances_without_reload(ui_venue: S
         expect(page.locator("#bal-USDT .locked")).to_have_text(usdt_locked)
         assert maker.get("/api/v3/trade/order-info", orderId=maker_order)["orderStatus"] == "filled"
         screenshot(page, "account-position", full_page=True)
+
+
+def test_load_more_then_cancel_120_under_the_real_rate_limits(limited_server: Server, page: Any) -> None:
+    """Six cancel-batch requests to a venue with Bitget's rate limits on (5 requests/s per UID): none refused."""
+    creds = limited_server.new_user()
+    with limited_server.client(creds) as client:
+        for start in range(0, 120, 20):
+            client.post("/api/v3/trade/place-batch", [
+                {"category": "SPOT", "symbol": "ETHUSDT", "side": "sell", "orderType": "limit", "qty": "0.01",
+                 "price": str(9000 + start + i)} for i in range(20)])
+            time.sleep(0.25)  # place-batch allows 5 requests/s per UID
+        sizes: list[int] = []
+        page.on("request", lambda r: "cancel-batch" in r.url and sizes.append(len(json.loads(r.post_data or "[]"))))
+        login(page, limited_server, creds)
+        expect(page.locator("#open-orders tbody tr")).to_have_count(100)
+        expect(page.locator("#open-count")).to_have_text("100+")
+        page.locator("#load-more").click()
+        expect(page.locator("#open-orders tbody tr")).to_have_count(120)
+        expect(page.locator("#open-count")).to_have_text("120")
+        expect(page.locator("#load-more")).to_be_hidden()
+        page.locator("#select-all").check()
+        page.locator("#cancel-selected").click()
+        expect(page.locator("#cancel-summary")).to_have_text(
+            "6 cancel-batch requests (20 + 20 + 20 + 20 + 20 + 20 orders): 120 cancelled, 0 failed")
+        assert sizes == [20] * 6
+        expect(page.locator("#open-orders tbody")).to_have_text("No open orders")
+        assert client.get("/api/v3/trade/unfilled-orders")["list"] == []
