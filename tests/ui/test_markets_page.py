@@ -71,6 +71,9 @@ def check_markets_page(ui_venue: Server, page: Any, maker: Any, taker: Any) -> N
     expect(page.locator("#symbol-cat")).to_have_text("USDT-FUTURES")
     expect(page.locator("#stats")).to_contain_text("Funding rate")
     expect(page.locator("#stats")).to_contain_text("Mark price")
+    if "/api/v3/market/current-fund-rate" in httpx.get(ui_venue.base_url + "/openapi.json").json()["paths"]:
+        [rate] = httpx.get(ui_venue.base_url + "/api/v3/market/current-fund-rate?symbol=BTCUSDT").json()["data"]
+        expect(page.locator("#stats")).to_contain_text(f"Next funding (every {rate['fundingRateInterval']} h)")
     expect(page.locator("#bids")).to_have_text("")
     assert page.url.endswith("#USDT-FUTURES:BTCUSDT")
 

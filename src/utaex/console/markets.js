@@ -2,7 +2,7 @@
 // recent trades (WS publicTrade), candles (REST candles when served, then WS kline) and the ticker.
 import { renderBook } from "./book.js";
 import { CandleChart } from "./chart.js";
-import { $, CATEGORIES, Feed, el, fillTable, fmtClock, publicGet, serves, statusBadge } from "./common.js";
+import { $, CATEGORIES, Feed, el, fillTable, fmtClock, fmtTime, publicGet, serves, statusBadge } from "./common.js";
 import * as D from "./decimal.js";
 
 const DEPTH = 15; // books15: each push is the whole top 15 levels a side
@@ -12,6 +12,7 @@ let current = null; // {category, symbol}
 let interval = "1m";
 let candles = new Map(); // start -> candle
 let trades = [];
+const fundings = new Map(); // "CAT:SYMBOL" -> current-fund-rate row (REST, where served)
 const chart = new CandleChart($("#chart"));
 const feed = new Feed("/v3/ws/public", { onStatus: statusBadge($("#ws-status")) });
 
@@ -95,6 +96,8 @@ function renderStats() {
     parts.push(stat("Mark price", t.markPrice), stat("Index price", t.indexPrice),
                stat("Funding rate", t.fundingRate ? D.percent(t.fundingRate, 4) : ""),
                stat("Open interest", t.openInterest));
+    const f = fundings.get(keyOf(item.category, item.symbol));
+    if (f) parts.push(stat(`Next funding (every ${f.fundingRateInterval} h)`, fmtTime(f.nextUpdate)));
   }
   $("#stats").replaceChildren(...parts);
 }
@@ -194,6 +197,15 @@ function choose(category, symbol) {
     renderTrades();
   });
   subscribeKline();
+  if (category !== "SPOT") loadFunding(category, symbol);
+}
+
+async function loadFunding(category, symbol) {
+  if (!(await serves("/api/v3/market/current-fund-rate"))) return;
+  const res = await publicGet("/api/v3/market/current-fund-rate", { symbol });
+  if (!res.ok || !res.data.length) return;
+  fundings.set(keyOf(category, symbol), res.data[0]);
+  if (current && current.category === category && current.symbol === symbol) renderStats();
 }
 
 setInterval(() => { $("#clock").textContent = fmtClock(Date.now()); }, 1000);
