@@ -8,6 +8,9 @@ every measured section starts from the same book. Measured:
 - resting places/s: non-crossing limit orders added on top of the resting book;
 - single cancels/s: ``CancelOrder`` by orderId of those orders, in random order;
 - batch-of-20 cancel latency: one ``CancelBatch`` of 20 resting orders of one user, p50/p99 in µs;
+- batch-of-20 modify latency: one ``ModifyBatch`` moving 20 resting orders of one user one tick away from
+  the touch (a price change: each leaves its level and joins the back of another, funds re-computed),
+  p50/p99 in µs, and its ratio to a ``CancelBatch`` of the same 20 orders timed right after it;
 - mixed crossing workload: a repeating mix of makers, crossing takers (1-3 levels), and cancels.
 
 For scale, a plain-Python reference book (a dict per price level plus a sorted price list kept with
@@ -32,7 +35,18 @@ from bisect import bisect_left, insort
 from collections.abc import Callable
 from typing import Any
 
-from utaex.core import CancelBatch, CancelItem, CancelOrder, CreateUser, Deposit, Engine, Order, PlaceOrder
+from utaex.core import (
+    CancelBatch,
+    CancelItem,
+    CancelOrder,
+    CreateUser,
+    Deposit,
+    Engine,
+    ModifyBatch,
+    ModifyItem,
+    Order,
+    PlaceOrder,
+)
 from utaex.core.events import FillEvent
 
 T0 = 1_700_000_000_000
@@ -142,6 +156,35 @@ def engine_batch20(setup: Setup, batches: int) -> list[float]:
         out.append((perf() - start) * 1e6)
         assert all(isinstance(r, Order) for r in result)
     return out
+
+
+def engine_modify20(setup: Setup, batches: int, price: bool = True) -> tuple[list[float], list[float]]:
+    """Latency of ModifyBatch of 20 resting orders of one user (``price``: a one-tick price change each, away
+    from the touch; else a qty decrease, which keeps the queue place), then of the CancelBatch of the same 20
+    orders, in µs; placing them is not timed and the book is left as before."""
+    eng = setup.eng
+    mods, cancels = [], []
+    perf = time.perf_counter
+    gc.collect()
+    for b in range(batches):
+        uid = setup.uids[b % USERS]
+        cmds = setup.resting_commands(20, uid_of=lambda _i, uid=uid: uid)
+        del setup.prices[-20:]
+        orders = [eng.apply(c)[0] for c in cmds]
+        modify = ModifyBatch(ts=setup.tick(), uid=uid, items=[
+            ModifyItem(order_id=str(o.order_id), price=fmt_price(o.price - 1 if o.side == "buy" else o.price + 1))
+            if price else ModifyItem(order_id=str(o.order_id), qty="0.0005") for o in orders])
+        cancel = CancelBatch(ts=setup.tick(), uid=uid, items=[
+            CancelItem(order_id=str(o.order_id), category="SPOT", symbol="BTCUSDT") for o in orders])
+        start = perf()
+        result, _ = eng.apply(modify)
+        mods.append((perf() - start) * 1e6)
+        assert all(isinstance(r, Order) and r.status == "live" for r in result), result
+        start = perf()
+        result, _ = eng.apply(cancel)
+        cancels.append((perf() - start) * 1e6)
+        assert all(isinstance(r, Order) for r in result)
+    return mods, cancels
 
 
 def engine_mixed(setup: Setup, rounds: int, resting: int) -> tuple[float, float]:
@@ -289,6 +332,9 @@ def main() -> None:
 
     places, cancels, ref_places, ref_cancels, ratio_p, ratio_c, mixed_ops, mixed_fills = ([] for _ in range(8))
     lat: list[float] = []
+    mod_lat: list[float] = []
+    mod_ratio: list[float] = []
+    qty_ratio: list[float] = []
     ref_rnd = random.Random(2)
     for _ in range(runs):
         p, c = engine_place_cancel(setup, n_ops)
@@ -300,12 +346,18 @@ def main() -> None:
         ratio_p.append(rp / p)
         ratio_c.append(rc / c)
         lat.extend(engine_batch20(setup, batches // runs))
+        m_lat, c_lat = engine_modify20(setup, batches // runs)
+        mod_lat.extend(m_lat)
+        mod_ratio.append(statistics.median(m_lat) / statistics.median(c_lat))
+        q_lat, c_lat = engine_modify20(setup, batches // runs, price=False)
+        qty_ratio.append(statistics.median(q_lat) / statistics.median(c_lat))
         m_ops, m_fills = engine_mixed(setup, rounds // runs, resting)
         mixed_ops.append(m_ops)
         mixed_fills.append(m_fills)
         assert len(setup.eng.orders) == resting, (len(setup.eng.orders), resting)
 
     lat.sort()
+    mod_lat.sort()
     med = statistics.median
     figures: dict[str, Any] = {
         "places_per_s": round(med(places)),
@@ -313,6 +365,10 @@ def main() -> None:
         "batch20_cancel_us_p50": round(med(lat), 1),
         "batch20_cancel_us_p99": round(lat[int(len(lat) * 0.99) - 1], 1),
         "batch20_per_item_us_p50": round(med(lat) / 20, 2),
+        "batch20_modify_us_p50": round(med(mod_lat), 1),
+        "batch20_modify_us_p99": round(mod_lat[int(len(mod_lat) * 0.99) - 1], 1),
+        "ratio_modify20_cancel20": round(med(mod_ratio), 2),
+        "ratio_modify20_qty_cancel20": round(med(qty_ratio), 2),
         "mixed_cmds_per_s": round(med(mixed_ops)),
         "mixed_trades_per_s": round(med(mixed_fills)),
         "resting_orders": resting,
@@ -334,6 +390,10 @@ def main() -> None:
          f"{figures['ratio_cancels']}x", ">= 250,000"),
         ("batch-20 cancel p50 µs", figures["batch20_cancel_us_p50"], "", "", "<= 80"),
         ("batch-20 cancel p99 µs", figures["batch20_cancel_us_p99"], "", "", ""),
+        ("batch-20 modify p50 µs", figures["batch20_modify_us_p50"], "", "", ""),
+        ("batch-20 modify p99 µs", figures["batch20_modify_us_p99"], "", "", ""),
+        ("modify-20 / cancel-20", figures["ratio_modify20_cancel20"], "", "", "<= 1.5"),
+        ("  (qty decrease)", figures["ratio_modify20_qty_cancel20"], "", "", ""),
         ("mixed commands/s", figures["mixed_cmds_per_s"], "", "", ""),
         ("mixed trades/s", figures["mixed_trades_per_s"], "", "", ""),
     ]
@@ -346,6 +406,8 @@ def main() -> None:
     misses = [k for k, v in targets.items() if figures[k] < v]
     if figures["batch20_cancel_us_p50"] > 80:
         misses.append("batch20_cancel_us_p50")
+    if figures["ratio_modify20_cancel20"] > 1.5:
+        misses.append("ratio_modify20_cancel20")
     print("targets missed: " + (", ".join(misses) if misses else "none"))
     print(json.dumps(figures))
 

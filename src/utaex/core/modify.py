@@ -35,6 +35,8 @@ from .trading import (
     _qty_lots,
     execute,
     funds_needed,
+    futures_fee,
+    margin_per_lot,
     plan,
     to_book,
     valid_client_oid,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 NOT_FOUND = X.reject(X.ORDER_NOT_FOUND)
 REFUSED = X.reject(X.MODIFY_REFUSED)
 SAME = X.reject(X.MODIFY_SAME)
+NO_CHANGE = X.reject(X.PARAM_ERROR, "qty or price")
 TWICE = X.reject(X.PARAM_ERROR, "orderId: an order may appear only once in a batch")
 
 
@@ -58,13 +61,27 @@ def modify_order(eng: Engine, cmd: ModifyOrder) -> Order | X.Reject:
 
 def modify_batch(eng: Engine, cmd: ModifyBatch) -> list[Order | X.Reject]:
     """Every item in request order, in this one step (like ``CancelBatch``)."""
+    uid = cmd.uid
     seen: set[int] = set()
     out: list[Order | X.Reject] = []
+    append, find, change = out.append, eng.find_pending, _change
     for item in cmd.items:
         if not item.order_id and not item.client_oid:
-            out.append(X.reject(X.PARAM_ERROR, "orderId or clientOid"))
+            append(X.reject(X.PARAM_ERROR, "orderId or clientOid"))
+        elif not item.qty and not item.price:
+            append(NO_CHANGE)
         else:
-            out.append(modify(eng, cmd.uid, item, seen))
+            order = find(uid, item.order_id, item.client_oid, item.category, item.symbol)
+            if order is None:
+                append(NOT_FOUND)
+            elif order.order_id in seen:
+                append(TWICE)
+            else:
+                seen.add(order.order_id)
+                result = change(eng, order, item)
+                if result is not order and item.auto_cancel:
+                    eng.end_order(order, E.CANCELLED, E.MODIFY_CANCEL)
+                append(result)
     return out
 
 
@@ -72,7 +89,7 @@ def modify(eng: Engine, uid: int, item: ModifyItem, seen: set[int] | None) -> Or
     """Modify the user's pending order named by ``item``; with ``auto_cancel`` a failure cancels it (not
     when the item asks for no change at all: that is a malformed request, not a failed modify)."""
     if not item.qty and not item.price:
-        return X.reject(X.PARAM_ERROR, "qty or price")
+        return NO_CHANGE
     order = eng.find_pending(uid, item.order_id, item.client_oid, item.category, item.symbol)
     if order is None:
         return NOT_FOUND
@@ -81,50 +98,86 @@ def modify(eng: Engine, uid: int, item: ModifyItem, seen: set[int] | None) -> Or
             return TWICE
         seen.add(order.order_id)
     result = _change(eng, order, item)
-    if type(result) is X.Reject and item.auto_cancel and order.order_id in eng.user_orders[uid]:
+    if result is not order and item.auto_cancel:
         eng.end_order(order, E.CANCELLED, E.MODIFY_CANCEL)
     return result
 
 
 def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
+    """Check the new values, then re-queue (or, when the new price crosses, sweep). Kept flat: a modify of
+    20 orders is measured against a cancel of 20 (bench/engine.py)."""
     if order.closing:
         return REFUSED
     inst = eng.instruments.by_key[(order.category, order.symbol)]
-    price, qty = order.price, order.qty
-    if item.price:
-        price = inst.price_cache.get(item.price, 0)
+    old_price = price = order.price
+    old_qty = qty = order.qty
+    text = item.price
+    if text:
+        price = inst.price_cache.get(text, 0)
         if not price:
-            ticks = _price_ticks(inst, item.price)
+            ticks = _price_ticks(inst, text)
             if type(ticks) is not int:
                 return ticks
             price = ticks
-    if item.qty:
-        qty = inst.lot_cache.get(item.qty, 0)
+    text = item.qty
+    if text:
+        qty = inst.lot_cache.get(text, 0)
         if not qty:
-            lots = _qty_lots(inst, item.qty, order.symbol)
+            lots = _qty_lots(inst, text, order.symbol)
             if type(lots) is not int:
                 return lots
             qty = lots
     coid = item.new_client_oid
-    if coid and coid != order.client_oid:
-        if not valid_client_oid(coid):
+    if coid:
+        if coid == order.client_oid:
+            coid = ""
+        elif not valid_client_oid(coid):
             return X.reject(X.PARAM_ERROR, "newClientOid")
-        if coid in eng.client_oids[order.uid]:
+        elif coid in eng.client_oids[order.uid]:
             return X.reject(X.DUPLICATE_CLIENT_OID)
-    if price == order.price and qty == order.qty:
+    if price == old_price and qty == old_qty:
         return SAME
     if qty <= order.filled:
         return REFUSED
-    if qty * price * inst.value_per_tick_lot < inst.min_notional_units:
+    k = inst.value_per_tick_lot
+    if (price < old_price or qty < old_qty) and qty * price * k < inst.min_notional_units:  # it was above
         return X.reject(X.MIN_AMOUNT)
+    is_buy = order.side == E.BUY
     book = eng.books[inst.book_key]
-    best = book.best_ask() if order.side == E.BUY else book.best_bid()
-    probe = msgspec.structs.replace(order, price=price, qty=qty)
-    if best is not None and (best <= price if order.side == E.BUY else best >= price):
-        if order.tif == E.POST_ONLY:
-            return REFUSED
-        return _cross(eng, inst, order, probe, coid)
-    return _requeue(eng, inst, order, probe, coid)
+    if price > old_price if is_buy else price < old_price:  # towards the book: may cross
+        best = book.best_ask() if is_buy else book.best_bid()
+        if best is not None and (best <= price if is_buy else best >= price):
+            if order.tif == E.POST_ONLY:
+                return REFUSED
+            return _cross(eng, inst, order, msgspec.structs.replace(order, price=price, qty=qty), coid)
+    # rests: hold what a fresh order of this price and remainder would (trading.funds_needed's per lot)
+    if inst.is_futures:
+        per_lot = margin_per_lot(inst, price, order.leverage) + futures_fee(inst, 1, price, inst.taker_e8)
+    else:
+        per_lot = price * k if is_buy else inst.lot_units
+    frozen = (qty - order.filled) * per_lot
+    extra = frozen - order.frozen
+    asset = eng.accounts[order.uid].assets[order.frozen_coin]
+    if extra > 0 and extra > asset.balance - asset.frozen - asset.margin and not _fund(eng, inst, order, extra):
+        return _insufficient(inst)
+    events = eng.events
+    events.append(OrderModified(order, old_price, old_qty, order.client_oid))
+    if coid:
+        _rename(eng, order, coid)
+    order.updated = eng.now
+    eng.touched.add(order.uid)
+    requeue = price != old_price or qty > old_qty
+    if requeue:
+        book.remove(order)
+    asset.frozen += extra
+    order.frozen, order.per_lot, order.price, order.qty = frozen, per_lot, price, qty
+    if requeue:
+        book.add(order)
+    if order.category == E.MARGIN:
+        auto_repay(asset)
+    eng.touch_book(inst)
+    events.append(OrderEvent(order))
+    return order
 
 
 def _fund(eng: Engine, inst: Instrument, order: Order, need: int) -> bool:
@@ -146,37 +199,18 @@ def _insufficient(inst: Instrument) -> X.Reject:
 
 def _note(eng: Engine, order: Order, coid: str) -> None:
     """Record the modify (event) and rename the order if asked; the price and qty are not yet changed."""
-    eng.emit(OrderModified(order, order.price, order.qty, order.client_oid))
-    if coid and coid != order.client_oid:
-        coids = eng.client_oids[order.uid]
-        del coids[order.client_oid]
-        coids[coid] = order
-        order.client_oid = coid
+    eng.events.append(OrderModified(order, order.price, order.qty, order.client_oid))
+    if coid:
+        _rename(eng, order, coid)
     order.updated = eng.now
     eng.touched.add(order.uid)
 
 
-def _requeue(eng: Engine, inst: Instrument, order: Order, probe: Order, coid: str) -> Order | X.Reject:
-    """A modify that does not cross: re-freeze for the new remainder and move in the book if needed."""
-    _, frozen, per_lot = funds_needed(eng, inst, probe, [], 0, True)
-    extra = frozen - order.frozen
-    if extra > 0 and not _fund(eng, inst, order, extra):
-        return _insufficient(inst)
-    _note(eng, order, coid)
-    book = eng.books[inst.book_key]
-    requeue = probe.price != order.price or probe.qty > order.qty
-    if requeue:
-        book.remove(order)
-    asset = eng.accounts[order.uid].assets[order.frozen_coin]
-    asset.frozen += extra
-    order.frozen, order.per_lot, order.price, order.qty = frozen, per_lot, probe.price, probe.qty
-    if requeue:
-        book.add(order)
-    if order.category == E.MARGIN:
-        auto_repay(asset)
-    eng.touch_book(inst)
-    eng.emit(OrderEvent(order))
-    return order
+def _rename(eng: Engine, order: Order, coid: str) -> None:
+    coids = eng.client_oids[order.uid]
+    del coids[order.client_oid]
+    coids[coid] = order
+    order.client_oid = coid
 
 
 def _cross(eng: Engine, inst: Instrument, order: Order, probe: Order, coid: str) -> Order | X.Reject:
