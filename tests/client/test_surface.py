@@ -56,6 +56,11 @@ METHODS = {
     "history_orders": "/api/v3/trade/history-orders",
     "fills": "/api/v3/trade/fills",
     "positions": "/api/v3/position/current-position",
+    "place_strategy_order": "/api/v3/trade/place-strategy-order",
+    "modify_strategy_order": "/api/v3/trade/modify-strategy-order",
+    "cancel_strategy_order": "/api/v3/trade/cancel-strategy-order",
+    "unfilled_strategy_orders": "/api/v3/trade/unfilled-strategy-orders",
+    "history_strategy_orders": "/api/v3/trade/history-strategy-orders",
 }
 ADMIN_METHODS = ("create_user", "create_api_key", "deposit", "audit", "add_fault", "faults", "clear_faults",
                  "delete_fault", "reset")

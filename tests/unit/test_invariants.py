@@ -46,7 +46,9 @@ from utaex.core import (
     SetLeverage,
     audit,
 )
+from utaex.core.commands import CancelStrategy, ModifyStrategy, PlaceStrategy, TpslSpec
 from utaex.core.numbers import format_fixed, parse_fixed
+from utaex.core.strategy import Strategy
 
 T0 = 1_700_000_000_000
 INSTRUMENTS = InstrumentSet()
@@ -426,6 +428,121 @@ class EngineMachine(RuleBasedStateMachine):
         self.apply(Deposit, uid=uid, coin="USDT", amount="100000")
         self.apply(PlaceOrder, uid=uid, category="SPOT", symbol="BTCUSDT", side="buy", order_type="market",
                    qty="5000")
+
+    # ---- TP/SL strategy orders ----------------------------------------------------------------------
+    def _legs(self, data: st.DataObject, market: Market, long: bool) -> TpslSpec:
+        """Legs around the market's mid (sometimes on the wrong side, off the tick or with a detail missing)."""
+        sign = 1 if long else -1
+        legs: dict[str, str] = {}
+        for leg, direction in (("tp", 1), ("sl", -1)):
+            if not data.draw(st.booleans()):
+                continue
+            price = price_of(market, sign * direction * data.draw(st.integers(-1, 4)))
+            legs["take_profit" if leg == "tp" else "stop_loss"] = data.draw(
+                st.sampled_from([price, price, price, market.off_tick]))
+            legs[f"{leg}_trigger_by"] = data.draw(st.sampled_from(["", "market", "mark"]))
+            otype = data.draw(st.sampled_from(["", "market", "limit"]))
+            legs[f"{leg}_order_type"] = otype
+            if otype == "limit" and data.draw(st.integers(0, 5)):
+                legs[f"{leg}_limit_price"] = price_of(market, data.draw(st.integers(-2, 2)))
+        return TpslSpec(**legs)
+
+    @rule(data=st.data(), user=st.integers(0, N_USERS - 1),
+          market=st.sampled_from([m for m in MARKETS if m.category in FUTURES]))
+    def place_with_preset(self, data: st.DataObject, user: int, market: Market) -> None:
+        """An opening futures order with a preset TP/SL (armed on the position when it fills)."""
+        uid = self.uids[user]
+        side = data.draw(st.sampled_from(["buy", "sell"]))
+        otype = data.draw(st.sampled_from(["limit", "market"]))
+        price = price_of(market, data.draw(st.integers(-3, 3))) if otype == "limit" else ""
+        kw: dict[str, Any] = {}
+        if self.eng.accounts[uid].hold_mode == "hedge_mode":
+            kw["pos_side"] = "long" if side == "buy" else "short"
+        qty = str(Decimal(market.qty) * data.draw(st.integers(1, 4)))
+        result = self.apply(PlaceOrder, uid=uid, category=market.category, symbol=market.symbol, side=side,
+                            order_type=otype, qty=qty, price=price, tpsl=self._legs(data, market, side == "buy"),
+                            **kw)
+        if isinstance(result, Order):
+            assert result.preset is not None
+            self.known.append(result)
+
+    @rule(data=st.data())
+    def place_strategy(self, data: st.DataObject) -> None:
+        held = sorted(k for k, p in self.eng.positions.items() if p.qty > 0)
+        if not held:
+            return
+        uid, category, symbol, pos_side = data.draw(st.sampled_from(held))
+        market = next(m for m in MARKETS if m.category == category and m.symbol == symbol)
+        pos = self.eng.positions[(uid, category, symbol, pos_side)]
+        inst = INSTRUMENTS.by_key[(category, symbol)]
+        mode = data.draw(st.sampled_from(["", "full", "partial", "partial"]))
+        lots = data.draw(st.integers(1, pos.qty + 1))
+        qty = format_fixed(lots * inst.lot_num, inst.lot_dp) if mode == "partial" or data.draw(st.booleans()) else ""
+        before = self.eng.state_hash()
+        result = self.apply(PlaceStrategy, same_ts=True, uid=uid, category=category, symbol=symbol,
+                            pos_side=pos_side, mode=mode, qty=qty, client_oid=data.draw(st.sampled_from(CLIENT_OIDS)),
+                            spec=self._legs(data, market, pos_side == "long"))
+        if isinstance(result, Reject):
+            assert self.eng.state_hash() == before, result
+        else:
+            assert isinstance(result, Strategy) and result.status == "live"
+
+    @rule(data=st.data())
+    def trade_through_trigger(self, data: st.DataObject) -> None:
+        """Two other users trade at a live strategy's trigger price, leaving depth for its closing order."""
+        live = sorted(self.eng.strategies.live.values(), key=lambda s: s.strategy_id)
+        if not live:
+            return
+        s = data.draw(st.sampled_from(live))
+        others = [u for u in self.uids if u != s.uid]
+        maker, taker = data.draw(st.permutations(others))[:2]
+        inst = INSTRUMENTS.by_key[(s.category, s.symbol)]
+        market = next(m for m in MARKETS if m.category == s.category and m.symbol == s.symbol)
+        ticks = s.legs.sl or s.legs.tp if data.draw(st.booleans()) else s.legs.tp or s.legs.sl
+        price = format_fixed(ticks * inst.tick_num, inst.tick_dp)
+        for uid in (maker, taker):
+            self.apply(Deposit, uid=uid, coin=inst.settle, amount="100" if inst.settle == "BTC" else "1000000")
+        side = data.draw(st.sampled_from(["buy", "sell"]))
+        other = "sell" if side == "buy" else "buy"
+        kw = {u: ({"pos_side": "long" if sd == "buy" else "short"}
+                  if self.eng.accounts[u].hold_mode == "hedge_mode" else {})
+              for u, sd in ((maker, side), (taker, other))}
+        qty = str(Decimal(market.qty) * 8)
+        self.apply(PlaceOrder, uid=maker, category=s.category, symbol=s.symbol, side=side, order_type="limit",
+                   qty=qty, price=price, **kw[maker])
+        self.apply(PlaceOrder, uid=taker, category=s.category, symbol=s.symbol, side=other, order_type="limit",
+                   qty=market.qty, price=price, tif="ioc", **kw[taker])
+
+    def _strategy_ref(self, data: st.DataObject) -> tuple[int, str, str]:
+        live = sorted(self.eng.strategies.live.values(), key=lambda s: s.strategy_id)
+        if live and data.draw(st.integers(0, 4)):
+            s = data.draw(st.sampled_from(live))
+            return s.uid, (str(s.strategy_id) if data.draw(st.booleans()) else ""), s.client_oid
+        return self.uids[data.draw(st.integers(0, N_USERS - 1))], data.draw(st.sampled_from(["1", "x", ""])), "zz"
+
+    @rule(data=st.data())
+    def modify_strategy(self, data: st.DataObject) -> None:
+        uid, oid, coid = self._strategy_ref(data)
+        s = self.eng.strategies.find(uid, oid, coid)
+        market = next(m for m in MARKETS if s is None or (m.category == s.category and m.symbol == s.symbol))
+        qty = data.draw(st.sampled_from(["", market.qty, str(Decimal(market.qty) * 2)]))
+        before = self.eng.state_hash()
+        result = self.apply(ModifyStrategy, same_ts=True, uid=uid, order_id=oid, client_oid=coid, qty=qty,
+                            spec=self._legs(data, market, s is None or s.pos_side == "long"))
+        if isinstance(result, Reject):
+            assert self.eng.state_hash() == before, result
+        else:
+            assert result is s and s.status == "live"
+
+    @rule(data=st.data())
+    def cancel_strategy(self, data: st.DataObject) -> None:
+        uid, oid, coid = self._strategy_ref(data)
+        s = self.eng.strategies.find(uid, oid, coid)
+        result = self.apply(CancelStrategy, uid=uid, order_id=oid, client_oid=coid)
+        if s is None:
+            assert isinstance(result, Reject) and result.code in ("25597", "40034")
+        else:
+            assert result is s and s.status == "cancelled" and s.strategy_id not in self.eng.strategies.live
 
     # ---- invariants ---------------------------------------------------------------------------------
     @invariant()

@@ -209,3 +209,28 @@ class AsyncClient(BaseClient):
     async def positions(self, category: str, symbol: str | None = None, *,
                         pos_side: str | None = None) -> list[R.Position]:
         return await self.call(E.positions(category, symbol, pos_side=pos_side))
+
+    # -- strategy (TP/SL) -------------------------------------------------------------------------------------
+
+    async def place_strategy_order(self, category: str, symbol: str, pos_side: str, *, qty: Number | None = None,
+                             tpsl_mode: str | None = None, client_oid: str | None = None,
+                             **legs: Unpack[E.TpslOptions]) -> R.OrderIds:
+        """A TP/SL on a futures position: ``tpsl_mode`` full (default) or partial (with ``qty``)."""
+        return await self.call(E.place_strategy_order(category, symbol, pos_side, qty=qty, tpsl_mode=tpsl_mode,
+                                                client_oid=client_oid, **legs))
+
+    async def modify_strategy_order(self, order_id: str | None = None, client_oid: str | None = None, *,
+                              qty: Number | None = None, **legs: Unpack[E.TpslOptions]) -> R.OrderIds:
+        return await self.call(E.modify_strategy_order(order_id, client_oid, qty=qty, **legs))
+
+    async def cancel_strategy_order(self, order_id: str | None = None, client_oid: str | None = None) -> None:
+        return await self.call(E.cancel_strategy_order(order_id, client_oid))
+
+    async def unfilled_strategy_orders(self, category: str, symbol: str | None = None) -> list[R.StrategyOrder]:
+        return await self.call(E.unfilled_strategy_orders(category, symbol))
+
+    async def history_strategy_orders(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                                end_time: int | None = None, limit: int | None = None,
+                                cursor: str | None = None) -> R.StrategyOrderPage:
+        return await self.call(E.history_strategy_orders(category, symbol, start_time=start_time, end_time=end_time,
+                                                   limit=limit, cursor=cursor))

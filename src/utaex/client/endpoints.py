@@ -16,6 +16,7 @@ from ..wire import responses as R
 from ..wire.requests import (
     CancelBatchItem,
     CancelOrderRequest,
+    CancelStrategyRequest,
     CancelSymbolRequest,
     ClosePositionsRequest,
     CountdownRequest,
@@ -25,7 +26,9 @@ from ..wire.requests import (
     FaultRequest,
     MaxOpenRequest,
     ModifyOrderRequest,
+    ModifyStrategyRequest,
     PlaceOrderRequest,
+    PlaceStrategyRequest,
     ResetRequest,
     SetHoldModeRequest,
     SetLeverageRequest,
@@ -78,6 +81,33 @@ def order_request(category: str, symbol: str, side: str, order_type: str, qty: N
         stopLoss=_opt(stop_loss, "stop_loss"), tpTriggerBy=tp_trigger_by, slTriggerBy=sl_trigger_by,
         tpOrderType=tp_order_type, slOrderType=sl_order_type, tpLimitPrice=_opt(tp_limit_price, "tp_limit_price"),
         slLimitPrice=_opt(sl_limit_price, "sl_limit_price"))
+
+
+class TpslOptions(TypedDict, total=False):
+    """The take-profit / stop-loss legs of a strategy order (keyword arguments of the strategy methods)."""
+
+    take_profit: Number
+    stop_loss: Number
+    tp_trigger_by: str
+    sl_trigger_by: str
+    tp_order_type: str
+    sl_order_type: str
+    tp_limit_price: Number
+    sl_limit_price: Number
+
+
+def _legs(options: TpslOptions) -> dict[str, Any]:
+    unknown = set(options) - set(TpslOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown TP/SL options: {sorted(unknown)}")
+    o: dict[str, Any] = dict(options)
+    return {
+        "takeProfit": _opt(o.get("take_profit"), "take_profit"), "stopLoss": _opt(o.get("stop_loss"), "stop_loss"),
+        "tpTriggerBy": o.get("tp_trigger_by"), "slTriggerBy": o.get("sl_trigger_by"),
+        "tpOrderType": o.get("tp_order_type"), "slOrderType": o.get("sl_order_type"),
+        "tpLimitPrice": _opt(o.get("tp_limit_price"), "tp_limit_price"),
+        "slLimitPrice": _opt(o.get("sl_limit_price"), "sl_limit_price"),
+    }
 
 
 def _struct(item: Any, typ: type[Any]) -> Any:
@@ -326,6 +356,45 @@ def fills(category: str | None = None, *, order_id: str | None = None, start_tim
 def positions(category: str, symbol: str | None = None, *, pos_side: str | None = None) -> Call[list[R.Position]]:
     params = {"category": category, "symbol": symbol, "posSide": pos_side}
     return Call("GET", "/api/v3/position/current-position", params, type=R.PositionList, convert=lambda d: d.list)
+
+
+# -- strategy (TP/SL) -----------------------------------------------------------------------------------------
+
+def place_strategy_order(category: str, symbol: str, pos_side: str, *, qty: Number | None = None,
+                         tpsl_mode: str | None = None, client_oid: str | None = None,
+                         **legs: Any) -> Call[R.OrderIds]:
+    body = PlaceStrategyRequest(category=category, symbol=symbol, posSide=pos_side, qty=_opt(qty, "qty"),
+                                tpslMode=tpsl_mode, clientOid=client_oid, **_legs(legs))  # type: ignore[arg-type]
+    return Call("POST", "/api/v3/trade/place-strategy-order", body=body, type=R.OrderIds)
+
+
+def modify_strategy_order(order_id: str | None = None, client_oid: str | None = None, *, qty: Number | None = None,
+                          **legs: Any) -> Call[R.OrderIds]:
+    if not order_id and not client_oid:
+        raise ValueError("modify_strategy_order needs an order_id or a client_oid")
+    body = ModifyStrategyRequest(orderId=order_id, clientOid=client_oid, qty=_opt(qty, "qty"),
+                                 **_legs(legs))  # type: ignore[arg-type]
+    return Call("POST", "/api/v3/trade/modify-strategy-order", body=body, type=R.OrderIds)
+
+
+def cancel_strategy_order(order_id: str | None = None, client_oid: str | None = None) -> Call[None]:
+    if not order_id and not client_oid:
+        raise ValueError("cancel_strategy_order needs an order_id or a client_oid")
+    body = CancelStrategyRequest(orderId=order_id, clientOid=client_oid)
+    return Call("POST", "/api/v3/trade/cancel-strategy-order", body=body, type=None)
+
+
+def unfilled_strategy_orders(category: str, symbol: str | None = None) -> Call[list[R.StrategyOrder]]:
+    return Call("GET", "/api/v3/trade/unfilled-strategy-orders", {"category": category, "symbol": symbol},
+                type=list[R.StrategyOrder])
+
+
+def history_strategy_orders(category: str, symbol: str | None = None, *, start_time: int | None = None,
+                            end_time: int | None = None, limit: int | None = None,
+                            cursor: str | None = None) -> Call[R.StrategyOrderPage]:
+    params = {"category": category, "symbol": symbol, "startTime": start_time, "endTime": end_time,
+              "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/trade/history-strategy-orders", params, type=R.StrategyOrderPage)
 
 
 # -- admin (utaex only; bearer token) -------------------------------------------------------------------------

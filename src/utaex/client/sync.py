@@ -217,3 +217,28 @@ class Client(SyncTransport, BaseClient):
     def positions(self, category: str, symbol: str | None = None, *,
                   pos_side: str | None = None) -> list[R.Position]:
         return self.call(E.positions(category, symbol, pos_side=pos_side))
+
+    # -- strategy (TP/SL) -------------------------------------------------------------------------------------
+
+    def place_strategy_order(self, category: str, symbol: str, pos_side: str, *, qty: Number | None = None,
+                             tpsl_mode: str | None = None, client_oid: str | None = None,
+                             **legs: Unpack[E.TpslOptions]) -> R.OrderIds:
+        """A TP/SL on a futures position: ``tpsl_mode`` full (default) or partial (with ``qty``)."""
+        return self.call(E.place_strategy_order(category, symbol, pos_side, qty=qty, tpsl_mode=tpsl_mode,
+                                                client_oid=client_oid, **legs))
+
+    def modify_strategy_order(self, order_id: str | None = None, client_oid: str | None = None, *,
+                              qty: Number | None = None, **legs: Unpack[E.TpslOptions]) -> R.OrderIds:
+        return self.call(E.modify_strategy_order(order_id, client_oid, qty=qty, **legs))
+
+    def cancel_strategy_order(self, order_id: str | None = None, client_oid: str | None = None) -> None:
+        return self.call(E.cancel_strategy_order(order_id, client_oid))
+
+    def unfilled_strategy_orders(self, category: str, symbol: str | None = None) -> list[R.StrategyOrder]:
+        return self.call(E.unfilled_strategy_orders(category, symbol))
+
+    def history_strategy_orders(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                                end_time: int | None = None, limit: int | None = None,
+                                cursor: str | None = None) -> R.StrategyOrderPage:
+        return self.call(E.history_strategy_orders(category, symbol, start_time=start_time, end_time=end_time,
+                                                   limit=limit, cursor=cursor))

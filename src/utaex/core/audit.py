@@ -3,6 +3,8 @@
 - no book is crossed;
 - every open order holds exactly ``remaining * per_lot`` and each coin's ``frozen`` is the sum of them;
 - each coin's ``margin`` is the sum of the user's position margins in that coin;
+- every live strategy order is indexed by id, by its owner's clientOid and by its symbol, is not in any
+  history, and sits on an open position (a step that closes a position cancels its strategies);
 - conservation: per coin, sum(balances) + fees == deposits + debts + realized futures PnL, where the
   realized PnL of linear contracts equals sum(open long cost) - sum(open short cost) exactly.
 """
@@ -69,4 +71,28 @@ def check(eng: Engine) -> list[str]:
                + eng.inverse_pnl.get(coin, 0))
         if lhs != rhs:
             problems.append(f"{coin}: balances+fees {lhs} != deposits+debts+pnl {rhs}")
+    problems.extend(check_strategies(eng))
+    return problems
+
+
+def check_strategies(eng: Engine) -> list[str]:
+    problems: list[str] = []
+    book = eng.strategies
+    indexed = sum(len(m) for m in book.by_symbol.values())
+    if indexed != len(book.live) or sum(len(m) for m in book.coids.values()) != len(book.live):
+        problems.append("strategy indexes disagree")
+    for sid, s in book.live.items():
+        if s.strategy_id != sid or s.status != "live":
+            problems.append(f"strategy {sid} filed wrongly ({s.status})")
+        if book.coids.get(s.uid, {}).get(s.client_oid) is not s:
+            problems.append(f"strategy {sid} missing from the clientOid index")
+        if book.by_symbol.get((s.category, s.symbol), {}).get(sid) is not s:
+            problems.append(f"strategy {sid} missing from the symbol index")
+        pos = eng.positions.get((s.uid, s.category, s.symbol, s.pos_side))
+        if pos is None or pos.qty == 0:
+            problems.append(f"strategy {sid} on a flat position")
+    for past in book.history.values():
+        for s in past:
+            if s.status == "live" or s.strategy_id in book.live:
+                problems.append(f"ended strategy {s.strategy_id} still live")
     return problems

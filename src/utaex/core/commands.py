@@ -38,6 +38,19 @@ class Deposit(Command, tag="dp"):
     amount: str
 
 
+class TpslSpec(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Take-profit / stop-loss legs as the user sent them (checked by core/strategy.py)."""
+
+    take_profit: str = ""
+    stop_loss: str = ""
+    tp_trigger_by: str = ""
+    sl_trigger_by: str = ""
+    tp_order_type: str = ""
+    sl_order_type: str = ""
+    tp_limit_price: str = ""
+    sl_limit_price: str = ""
+
+
 class PlaceOrder(Command, tag="po"):
     uid: int
     category: str
@@ -51,6 +64,7 @@ class PlaceOrder(Command, tag="po"):
     reduce_only: bool = False
     client_oid: str = ""
     stp_mode: str = "none"
+    tpsl: TpslSpec | None = None  # preset TP/SL, armed as a strategy order when the order fills
 
 
 class PlaceBatch(Command, tag="pb"):
@@ -145,7 +159,37 @@ class Reset(Command, tag="rs"):
     keep_users: bool = True
 
 
+class PlaceStrategy(Command, tag="ps"):
+    uid: int
+    category: str
+    symbol: str
+    spec: TpslSpec
+    pos_side: str = ""
+    side: str = ""  # sent by ccxt: the side of the closing order, checked against posSide
+    mode: str = ""  # tpslMode: full (default) | partial
+    qty: str = ""
+    kind: str = ""  # the page's `type`: tpsl (default)
+    client_oid: str = ""
+
+
+class ModifyStrategy(Command, tag="ms"):
+    uid: int
+    spec: TpslSpec
+    order_id: str = ""
+    client_oid: str = ""
+    qty: str = ""
+
+
+class CancelStrategy(Command, tag="xs"):
+    uid: int
+    order_id: str = ""
+    client_oid: str = ""
+    category: str = ""
+    symbol: str = ""
+
+
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
-    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | ClosePositions | Configure | Reset
+    | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | ClosePositions | Configure | Reset | PlaceStrategy
+    | ModifyStrategy | CancelStrategy
 )

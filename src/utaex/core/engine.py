@@ -20,13 +20,14 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from . import modify, trading
+from . import modify, strategy, trading, triggers
 from .book import Book
 from .close import close_positions
 from .commands import (
     CancelAll,
     CancelBatch,
     CancelOrder,
+    CancelStrategy,
     ClosePositions,
     Command,
     Configure,
@@ -35,8 +36,10 @@ from .commands import (
     Deposit,
     ModifyBatch,
     ModifyOrder,
+    ModifyStrategy,
     PlaceBatch,
     PlaceOrder,
+    PlaceStrategy,
     Reset,
     SetHoldMode,
     SetLeverage,
@@ -73,6 +76,8 @@ class State(msgspec.Struct):
     last_price: list[tuple[str, str, int]]
     settings: dict[str, str] = msgspec.field(default_factory=dict)
     reset_at: int = 0
+    strategies: list[strategy.Strategy] = []
+    strategy_history: list[strategy.Strategy] = []
 
 
 class Engine:
@@ -106,6 +111,7 @@ class Engine:
         self.last_price: dict[tuple[str, str], int] = {}
         self.settings: dict[str, str] = {}  # Configure: opaque venue configuration (faults), journaled
         self.reset_at = 0  # timestamp of the latest Reset (history before it is not shown)
+        self.strategies = strategy.StrategyBook()
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -126,6 +132,9 @@ class Engine:
             ClosePositions: lambda cmd: close_positions(self, cmd),
             Configure: self._configure,
             Reset: self._reset,
+            PlaceStrategy: lambda cmd: strategy.place(self, cmd),
+            ModifyStrategy: lambda cmd: strategy.modify(self, cmd),
+            CancelStrategy: lambda cmd: strategy.cancel(self, cmd),
         }
 
     # ---- the door ---------------------------------------------------------------------------------
@@ -135,6 +144,8 @@ class Engine:
             self.now = cmd.ts
         self.events = events = []
         result = self._handlers[type(cmd)](cmd)
+        if self.strategies.busy:
+            triggers.after_step(self)
         if self._positions_touched:
             for uid, cat, sym in sorted(self._positions_touched):
                 events.append(PositionEvent(uid, cat, sym))
@@ -180,6 +191,10 @@ class Engine:
 
     def touch_book(self, inst: Instrument) -> None:
         self._books_touched.add(inst.book_key)
+
+    def touched_positions(self) -> set[tuple[int, str, str]]:
+        """(uid, category, symbol) of the positions changed in the current step."""
+        return self._positions_touched
 
     def touch_position(self, pos: Position) -> None:
         self._positions_touched.add((pos.uid, pos.category, pos.symbol))
@@ -250,10 +265,35 @@ class Engine:
 
     # ---- trading commands ---------------------------------------------------------------------------
     def _place(self, cmd: PlaceOrder) -> Order | X.Reject:
-        return trading.place(self, cmd)
+        if cmd.tpsl is None:
+            return trading.place(self, cmd)
+        return self._place_with_preset(cmd)
+
+    def _place_with_preset(self, cmd: PlaceOrder) -> Order | X.Reject:
+        """An order with a preset TP/SL: the preset is checked first; once accepted the order carries it
+        and ``triggers.after_step`` arms it on the position at the order's fills."""
+        inst = self.instruments.by_key.get((cmd.category, cmd.symbol))
+        if inst is None or cmd.uid not in self.accounts:
+            return trading.place(self, cmd)  # answers the same rejection as without a preset
+        price = 0
+        if cmd.order_type == E.LIMIT:
+            ticks = trading._price_ticks(inst, cmd.price)
+            if type(ticks) is not int:
+                return ticks
+            price = ticks
+        hedge_close = self.accounts[cmd.uid].hold_mode == E.HEDGE and (cmd.side == E.BUY) == (cmd.pos_side == E.SHORT)
+        legs = strategy.check_preset(self, inst, cmd.tpsl, cmd.side, price, cmd.reduce_only or hedge_close)
+        if type(legs) is not strategy.Legs:
+            return legs
+        preset_orders = self.strategies.preset_orders
+        result = trading.place(self, cmd)
+        if type(result) is Order:
+            result.preset = legs
+            preset_orders[result.order_id] = 0
+        return result
 
     def _place_batch(self, cmd: PlaceBatch) -> list[Order | X.Reject]:
-        return [trading.place(self, o) for o in cmd.orders]
+        return [self._place(o) for o in cmd.orders]
 
     def find_pending(self, uid: int, order_id: str, client_oid: str, category: str = "",
                      symbol: str = "") -> Order | None:
@@ -392,10 +432,12 @@ class Engine:
         return cmd.key
 
     def _reset(self, cmd: Reset) -> int:
+        self.strategies = strategy.StrategyBook()  # no position is left to protect; their history goes too
         return reset_venue(self, cmd)
 
     # ---- state --------------------------------------------------------------------------------------
     def state(self) -> State:
+        live, past = self.strategies.dump()
         accounts = []
         for uid in sorted(self.accounts):
             a = self.accounts[uid]
@@ -412,6 +454,7 @@ class Engine:
             inverse_pnl=dict(sorted(self.inverse_pnl.items())),
             last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
             settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
+            strategies=live, strategy_history=past,
         )
 
     def snapshot(self) -> bytes:
@@ -439,4 +482,6 @@ class Engine:
         eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
         eng.last_price = {(c, s): p for c, s, p in st.last_price}
         eng.settings, eng.reset_at = st.settings, st.reset_at
+        eng.strategies.load(st.strategies, st.strategy_history,
+                            [o.order_id for o in st.orders if o.preset is not None])
         return eng

@@ -7,9 +7,14 @@ does), or copy them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import msgspec
 
 from .order import Order
+
+if TYPE_CHECKING:
+    from .strategy import Strategy
 
 
 class OrderEvent(msgspec.Struct, gc=False):
@@ -60,4 +65,11 @@ class ResetEvent(msgspec.Struct, gc=False):
     ts: int
 
 
-Event = OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent
+class StrategyEvent(msgspec.Struct, gc=False):
+    """A strategy order was placed, modified, triggered or ended."""
+
+    strategy: Strategy
+
+
+Event = (OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent
+         | StrategyEvent)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import msgspec
 
+from .legs import Legs
+
 
 class Order(msgspec.Struct, kw_only=True, gc=False, array_like=True):
     order_id: int
@@ -45,6 +47,7 @@ class Order(msgspec.Struct, kw_only=True, gc=False, array_like=True):
     frozen_coin: str = ""
     leverage: int = 0
     in_book: bool = False
+    preset: Legs | None = None  # preset TP/SL, armed as a strategy order on the position when it fills
 
     @property
     def remaining(self) -> int:

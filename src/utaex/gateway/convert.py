@@ -15,10 +15,13 @@ from ..core import enums as E
 from ..core.engine import Engine
 from ..core.instruments import Instrument, InstrumentSet
 from ..core.ledger import Account
+from ..core.legs import Legs
 from ..core.numbers import DP, fmt_amount, format_fixed
 from ..core.order import Order
 from ..core.positions import Position
 
+NO_LEGS: dict[str, Any] = dict.fromkeys(("tpTriggerBy", "slTriggerBy", "takeProfit", "stopLoss", "tpOrderType",
+                                        "slOrderType", "tpLimitPrice", "slLimitPrice"))
 EMPTY_FEE = [{"feeCoin": "", "fee": ""}]
 AVG_EXTRA_DP = 4
 
@@ -80,14 +83,22 @@ def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
         "cancelReason": o.cancel_reason,
         "execType": "normal",
         "stpMode": o.stp,
-        "tpTriggerBy": None,
-        "slTriggerBy": None,
-        "takeProfit": None,
-        "stopLoss": None,
-        "tpOrderType": None,
-        "slOrderType": None,
-        "tpLimitPrice": None,
-        "slLimitPrice": None,
+        **(NO_LEGS if o.preset is None else legs_doc(inst, o.preset)),
+    }
+
+
+def legs_doc(inst: Instrument, legs: Legs) -> dict[str, Any]:
+    """The TP/SL fields of an order or strategy document; a leg that is not set shows ``""``."""
+    tp, sl = bool(legs.tp), bool(legs.sl)
+    return {
+        "tpTriggerBy": legs.tp_by,
+        "slTriggerBy": legs.sl_by,
+        "takeProfit": price_str(inst, legs.tp) if tp else "",
+        "stopLoss": price_str(inst, legs.sl) if sl else "",
+        "tpOrderType": legs.tp_type,
+        "slOrderType": legs.sl_type,
+        "tpLimitPrice": price_str(inst, legs.tp_limit) if tp and legs.tp_limit else "",
+        "slLimitPrice": price_str(inst, legs.sl_limit) if sl and legs.sl_limit else "",
     }
 
 

@@ -142,6 +142,24 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Get funding account assets", "Account", list[R.FundingAsset], Q.FundingAssetsQuery,
         description="utaex credits every deposit to the unified trading account: the funding account is empty.",
         page="account/Get-Account-Funding-Assets"),
+    ("POST", "/api/v3/trade/place-strategy-order"): Op(
+        "Place strategy order (TP/SL)", "Strategy", R.OrderIds, body=Q.PlaceStrategyRequest,
+        page="strategy/Place-Strategy-Order",
+        description="A take-profit and/or stop-loss on a futures position: tpslMode full (the whole position, "
+                    "one per position) or partial (qty). Fires on the last price (market) or the mark price "
+                    "(mark) and places a closing market or limit order in the same step as the trade."),
+    ("POST", "/api/v3/trade/modify-strategy-order"): Op(
+        "Modify strategy order", "Strategy", R.OrderIds, body=Q.ModifyStrategyRequest,
+        page="strategy/Modify-Strategy-Order"),
+    ("POST", "/api/v3/trade/cancel-strategy-order"): Op(
+        "Cancel strategy order", "Strategy", None, body=Q.CancelStrategyRequest,
+        page="strategy/Cancel-Strategy-Order"),
+    ("GET", "/api/v3/trade/unfilled-strategy-orders"): Op(
+        "Unfilled strategy orders", "Strategy", list[R.StrategyOrder], Q.UnfilledStrategyQuery,
+        page="strategy/Get-Unfilled-Strategy-Orders"),
+    ("GET", "/api/v3/trade/history-strategy-orders"): Op(
+        "History strategy orders", "Strategy", R.StrategyOrderPage, Q.HistoryStrategyQuery,
+        page="strategy/Get-History-Strategy-Orders"),
     ("GET", "/openapi.json"): Op("This document", "utaex", dict[str, Any], bare=True),
     ("POST", "/admin/v1/users"): Op(
         "Create a user", "Admin", R.ApiKeyInfo, body=Q.CreateUserRequest, body_required=False,

@@ -42,6 +42,48 @@ class PlaceOrderRequest(_Body):
     marginMode: str | None = None  # sent by ccxt on swaps; not a documented field, ignored
 
 
+class PlaceStrategyRequest(_Body):
+    """``place-strategy-order``: a TP/SL on a futures position (``tpslMode`` full or partial)."""
+
+    category: str
+    symbol: str
+    posSide: str | None = None  # required by the page; derived from ``side`` when only that is sent (ccxt)
+    qty: str | None = None  # required for tpslMode=partial
+    clientOid: str | None = None
+    type: str | None = None
+    tpslMode: str | None = None
+    tpTriggerBy: str | None = None
+    slTriggerBy: str | None = None
+    takeProfit: str | None = None
+    stopLoss: str | None = None
+    tpOrderType: str | None = None
+    slOrderType: str | None = None
+    tpLimitPrice: str | None = None
+    slLimitPrice: str | None = None
+    side: str | None = None  # sent by ccxt (the closing side): not a documented field, checked against posSide
+
+
+class ModifyStrategyRequest(_Body):
+    orderId: str | None = None
+    clientOid: str | None = None
+    qty: str | None = None
+    tpTriggerBy: str | None = None
+    slTriggerBy: str | None = None
+    takeProfit: str | None = None
+    stopLoss: str | None = None
+    tpOrderType: str | None = None
+    slOrderType: str | None = None
+    tpLimitPrice: str | None = None
+    slLimitPrice: str | None = None
+
+
+class CancelStrategyRequest(_Body):
+    orderId: str | None = None
+    clientOid: str | None = None
+    category: str | None = None  # not documented, sent by ccxt: tolerated and used as a filter
+    symbol: str | None = None  # idem
+
+
 class CancelOrderRequest(_Body):
     orderId: str | None = None
     clientOid: str | None = None
@@ -297,6 +339,29 @@ class AdminUsersQuery(_Query):
         description="The last uid of the previous page; omit for the first page")] | None = None
 
 
+StrategyType = Annotated[str, msgspec.Meta(description="Strategy type: tpsl (the only one)")]
+
+
+class UnfilledStrategyQuery(_Query):
+    category: Annotated[str, msgspec.Meta(description="USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+    type: StrategyType | None = None
+    symbol: Annotated[str, msgspec.Meta(
+        description="Only this symbol (not on the page; sent by ccxt)")] | None = None
+
+
+class HistoryStrategyQuery(_Query):
+    """Ended strategy orders (triggered or cancelled), newest first; the last 90 days at most."""
+
+    category: Annotated[str, msgspec.Meta(description="USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
+    type: StrategyType | None = None
+    symbol: Annotated[str, msgspec.Meta(
+        description="Only this symbol (not on the page; sent by ccxt)")] | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
 class AuditQuery(_Query):
     replay: Annotated[str, msgspec.Meta(
         description="1: also replay the whole journal and report its hash (slow on a long journal)")] | None = None
@@ -311,6 +376,7 @@ __all__ = [
     "CancelBatchItem",
     "CancelBatchRequest",
     "CancelOrderRequest",
+    "CancelStrategyRequest",
     "CancelSymbolRequest",
     "CandlesQuery",
     "ClosePositionsRequest",
@@ -327,15 +393,18 @@ __all__ = [
     "FuturesQuery",
     "HistoryFundRateQuery",
     "HistoryOrdersQuery",
+    "HistoryStrategyQuery",
     "InstrumentsQuery",
     "MarginLoansQuery",
     "MaxOpenRequest",
     "ModifyBatchRequest",
     "ModifyOrderRequest",
+    "ModifyStrategyRequest",
     "OrderBookQuery",
     "OrderInfoQuery",
     "PlaceBatchRequest",
     "PlaceOrderRequest",
+    "PlaceStrategyRequest",
     "PositionQuery",
     "PositionTierQuery",
     "PublicFillsQuery",
@@ -344,4 +413,5 @@ __all__ = [
     "SetHoldModeRequest",
     "SetLeverageRequest",
     "UnfilledOrdersQuery",
+    "UnfilledStrategyQuery",
 ]

@@ -306,6 +306,37 @@ class PositionList(_Data):
     list: _Positions = []
 
 
+class StrategyOrder(_Data):
+    """A TP/SL strategy order (``unfilled-strategy-orders``, ``history-strategy-orders``); prices of a leg
+    that is not set are ``""``. ``triggerType`` (history only) is ``takeProfit``/``stopLoss`` once triggered."""
+
+    orderId: str
+    clientOid: str = ""
+    category: str = ""
+    symbol: str = ""
+    qty: str = ""
+    posSide: str = ""
+    tpTriggerBy: str = ""
+    slTriggerBy: str = ""
+    takeProfit: str = ""
+    stopLoss: str = ""
+    tpOrderType: str = ""
+    slOrderType: str = ""
+    tpLimitPrice: str = ""
+    slLimitPrice: str = ""
+    createdTime: str = ""
+    updatedTime: str = ""
+    triggerType: str | None = None
+
+
+_StrategyOrders = list[StrategyOrder]
+
+
+class StrategyOrderPage(_Data):
+    list: _StrategyOrders = []
+    cursor: str = ""
+
+
 class OrderIds(_Data):
     """A placed or cancelled order: its real ``orderId`` and ``clientOid``."""
 
@@ -623,6 +654,8 @@ __all__ = [
     "RiskReserve",
     "RiskReserveRecord",
     "ServerTime",
+    "StrategyOrder",
+    "StrategyOrderPage",
     "SymbolConfig",
     "Ticker",
     "UserKey",

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 def register_all(app: App) -> None:
     from .. import candles
-    from . import account, admin, console, control, market, modify, positions, public, trade
+    from . import account, admin, console, control, market, modify, positions, public, strategy, trade
 
-    for module in (public, candles, market, account, trade, modify, positions, admin, console, control):
+    for module in (public, candles, market, account, trade, modify, positions, strategy, admin, console, control):
         module.register(app)

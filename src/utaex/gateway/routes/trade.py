@@ -23,6 +23,7 @@ from .. import convert
 from .. import params as P
 from ..errors import ApiError, param_error
 from .account import raise_reject
+from .strategy import tpsl_spec
 
 if TYPE_CHECKING:
     from ..app import App, Request
@@ -37,20 +38,13 @@ def ids(order: Order) -> dict[str, str]:
     return {"orderId": str(order.order_id), "clientOid": order.client_oid}
 
 
-PRESET_TPSL = ("takeProfit", "stopLoss", "tpTriggerBy", "slTriggerBy", "tpOrderType", "slOrderType",
-               "tpLimitPrice", "slLimitPrice")
-
-
 def to_place(uid: int, ts: int, body: PlaceOrderRequest) -> PlaceOrder:
-    for name in PRESET_TPSL:  # not served yet: refused, never silently dropped (docs/decisions.md)
-        if getattr(body, name) is not None:
-            raise param_error(name)
     cat = P.category(body.category)
     return PlaceOrder(
         ts=ts, uid=uid, category=cat, symbol=body.symbol, side=P.lower(body.side), order_type=P.lower(body.orderType),
         qty=body.qty, price=body.price or "", tif=P.lower(body.timeInForce, E.GTC), pos_side=P.lower(body.posSide),
         reduce_only=P.yes_no(body.reduceOnly, "reduceOnly"), client_oid=body.clientOid or "",
-        stp_mode=P.lower(body.stpMode, "none"),
+        stp_mode=P.lower(body.stpMode, "none"), tpsl=tpsl_spec(body),
     )
 
 
