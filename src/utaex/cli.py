@@ -66,13 +66,16 @@ def main() -> None:
               help="What goes to stderr; info adds an access log line per request.")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="History store: postgresql://USER@HOST:PORT/DB (default: SQLite in the data dir).")
+@click.option("--scenario", "scenario_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML scenario: users, opening orders, a schedule of faults and orders (docs/testing.md).")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,
-          seed: int, log_level: str, store_url: str | None) -> None:
+          seed: int, log_level: str, store_url: str | None, scenario_path: Path | None) -> None:
     """Start the venue (creates a funded demo account on first start)."""
     from .gateway.server import serve as run
 
     run(host, port, data_dir, fsync=durability == "fsync", rate_limit=not no_rate_limit, config_path=config_path,
-        admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url)
+        admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url,
+        scenario_path=scenario_path)
 
 
 # -- shared options and output -----------------------------------------------------------------------------------

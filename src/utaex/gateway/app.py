@@ -116,6 +116,7 @@ class App:
         self.pages: dict[tuple[str, str], Route] = {}  # the web console's files: not Bitget's API, not in OpenAPI
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
+        self.scenario: Any = None  # the scenario runner (gateway/scenario.py) when --scenario was given
         self.faults = Faults(seed=venue.seed)  # injected faults (gateway/faults.py), journaled as venue settings
         from .routes import register_all
 

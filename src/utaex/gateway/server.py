@@ -34,6 +34,8 @@ from .config import ConfigError
 from .httpconn import guarded_http
 from .httpconn import settings as http_settings
 from .routes.admin import create_user, key_doc
+from .scenario import Runner, Scenario, ScenarioError
+from .scenario import load as load_scenario
 from .venue import Venue
 from .ws import install as install_ws
 
@@ -89,7 +91,7 @@ def load_config(path: Path | None) -> dict[str, Any]:
 def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, admin_token: str | None = None,
               config: dict[str, Any] | None = None, seed: int = 0, demo: bool = True,
               max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080,
-              store_url: str | None = None) -> App:
+              store_url: str | None = None, scenario: Scenario | None = None) -> App:
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
@@ -101,10 +103,16 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
     install_ws(app, config)  # /v3/ws/public and /v3/ws/private
     base = f"http://{banner_host}:{banner_port}"
 
+    runner = Runner(app, scenario) if scenario is not None else None
+    app.scenario = runner
+
     async def on_ready() -> None:
         eng = venue.engine
         creds: dict[str, Any] | None = None
-        if not eng.accounts and demo:
+        if runner is not None and await runner.start():
+            print(f"utaex: scenario {scenario.name or '(unnamed)'}: " + ", ".join(  # type: ignore[union-attr]
+                f"{u.name} uid {runner.uids[u.name]}" for u in runner.scenario.users), flush=True)
+        if not eng.accounts and demo and runner is None:
             creds = await create_user(venue, DEMO_BALANCES)
         elif eng.accounts:
             uid = min(eng.accounts)
@@ -145,13 +153,15 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file
 
 
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
-          admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None) -> None:
+          admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None,
+          scenario_path: Path | None = None) -> None:
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config(config_path)
-    except ConfigError as exc:
+        scenario = load_scenario(scenario_path) if scenario_path is not None else None
+    except (ConfigError, ScenarioError) as exc:
         print(f"utaex: {exc}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
     try:
@@ -163,7 +173,7 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     try:
         app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
                         config=config, seed=seed, banner_host=host, banner_port=port,
-                        store_url=store_url)
+                        store_url=store_url, scenario=scenario)
     except (StoreError, DataDirLocked) as exc:  # e.g. the PostgreSQL server named by --store is down
         sock.close()
         print(f"utaex: {exc}", file=sys.stderr)
