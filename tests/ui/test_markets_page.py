@@ -88,3 +88,12 @@ def test_phone_width_stacks_the_panels(ui_venue: Server, page: Any) -> None:
     box_book = page.locator("#book").bounding_box()
     assert box_list is not None and box_book is not None
     assert box_book["y"] > box_list["y"]
+
+
+def test_the_banner_names_the_console(ui_venue: Server) -> None:
+    assert f"web console: {ui_venue.base_url}/  (your account: {ui_venue.base_url}/account" in ui_venue.log()
+    for path in ("/", "/account", "/admin"):
+        r = httpx.get(ui_venue.base_url + path)
+        assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8", path
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert httpx.get(ui_venue.base_url + "/console/nope.js").json()["code"] == "40404"

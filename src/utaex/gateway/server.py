@@ -128,6 +128,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
 def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file: Path | None,
                  recovered: int) -> None:
     lines = [f"utaex is serving Bitget UTA v3 at {base}"]
+    lines.append(f"  web console: {base}/  (your account: {base}/account, admin: {base}/admin)")
     if recovered:
         lines.append(f"  resumed: replayed {recovered} journaled commands")
     if creds:
