@@ -290,3 +290,29 @@ def test_ws_channel_names_are_the_served_topics() -> None:
 
     assert set(WS_CHANNELS) == {*PRIVATE_TOPICS, *PUBLIC_TOPICS} and WS_PRIVATE_CHANNELS == PRIVATE_TOPICS
     assert set(REST_PATH) <= set(WS_TRADE_OPS)
+
+
+def test_ws_modify_faults(srv: Server, user: dict[str, str]) -> None:
+    fault(srv, path="ws:batch-modify", effect="item_error", items=[1], code="25204", msg="Order does not exist",
+          count=1)
+    fault(srv, path="ws:modify-order", effect="error", code="40010", msg="system busy", count=1, uid=user["uid"])
+
+    async def main() -> None:
+        ws = await private_ws(srv, user)
+        r = await trade(ws, "batch-place", [buy("20000", "m-0"), buy("20001", "m-1")], "bp")
+        assert [a["code"] for a in r["args"]] == ["0", "0"]
+        r = await trade(ws, "batch-modify", [{"clientOid": "m-0", "price": "19990"},
+                                             {"clientOid": "m-1", "price": "19991"}], "bm")
+        assert [(a["clientOid"], a["code"]) for a in r["args"]] == [("m-0", "0"), ("m-1", "25204")]
+        r = await trade(ws, "modify-order", [{"clientOid": "m-1", "price": "19992"}], "mo")
+        assert (r["event"], r["code"], r["msg"]) == ("error", "40010", "system busy")
+
+        def prices() -> dict[str, str]:
+            with srv.client(user) as c:
+                return {o["clientOid"]: o["price"]
+                        for o in c.get("/api/v3/trade/unfilled-orders", category="SPOT")["list"]}
+
+        assert await asyncio.to_thread(prices) == {"m-0": "19990", "m-1": "20001"}  # only m-0 was modified
+        await ws.close()
+
+    asyncio.run(main())
