@@ -22,20 +22,16 @@ import time
 from collections import deque
 from typing import Any
 
-from ..faults import Fault, Faults
+from ..faults import Faults
 from ..venue import Push, Venue
-from . import docs
+from . import chaos, docs
+from .chaos import channel_of
 from .conn import Connection
 from .frames import Batch, push, push_prefix
 from .market import MarketFeeds
 
 Key = tuple[Any, ...]
 PRIVATE_TOPICS = ("order", "fill", "account", "position")
-
-
-def channel_of(key: Key) -> str:
-    """The topic a hub key was subscribed as (``books5`` for ``("booksN", bk, 5)``)."""
-    return f"books{key[2]}" if key[0] == "booksN" else str(key[0])
 
 
 def private_arg(topic: str) -> dict[str, str]:
@@ -64,7 +60,7 @@ class Hub:
     def __init__(self, venue: Venue, limits: Limits, app_routes: dict[Any, Any], faults: Faults | None = None) -> None:
         self.venue = venue
         self.faults = faults if faults is not None else Faults()
-        self.faults.on_added.append(self.on_fault_added)
+        self.faults.on_added.append(lambda fault: chaos.drop_subscribers(self.faults, fault, self.subs))
         self.app_routes = app_routes  # the REST routes (the ticker push reuses the REST handler)
         self.limits = limits
         self.subs: dict[Key, dict[Connection, None]] = {}
@@ -234,7 +230,7 @@ class Hub:
             faults = self.faults.for_path("ws:" + channel_of(key))
             if faults:
                 for conn in list(members):
-                    self._deliver_faulty(conn, batch, faults)
+                    chaos.deliver(self.faults, conn, batch, faults)
                 return
         for conn in members:  # send_batch never changes subscriptions (an overflow closes later)
             conn.send_batch(batch)
@@ -243,68 +239,14 @@ class Hub:
         """One push of ``key``'s channel to one connection (a snapshot on subscription), faults applied."""
         faults = self.faults.for_path("ws:" + channel_of(key)) if self.faults.channel_paths else None
         if faults:
-            self._deliver_faulty(conn, batch, faults)
+            chaos.deliver(self.faults, conn, batch, faults)
         else:
             conn.send_batch(batch)
-
-    # ---- injected faults on channels (gateway/faults.py) --------------------------------------------------
-    def _deliver_faulty(self, conn: Connection, batch: Batch, faults: list[Fault]) -> None:
-        """``ws_drop``: the connection is dropped once ``afterFrames`` frames of the channel went out since the
-        fault was added (or the connection subscribed); ``ws_delay``: the batch is held ``ms``, in order."""
-        if conn.closed or conn.dropping:
-            return
-        uid = conn.uid
-        registry = self.faults
-        delay: Fault | None = None
-        for fault in faults:
-            if fault.uid is not None and fault.uid != uid:
-                continue
-            if fault.effect == "ws_drop":
-                seen = conn.fault_frames.get(fault.id, 0)
-                left = fault.after_frames - seen  # frames still to go out before the drop
-                if left >= batch.count:
-                    conn.fault_frames[fault.id] = seen + batch.count
-                    continue
-                if registry.fire(fault, uid):
-                    if left > 0:
-                        self._send(conn, Batch(batch.payloads[:left]), delay)
-                    conn.drop(f"ws_drop fault {fault.id} on {fault.path}")
-                    return
-                conn.fault_frames[fault.id] = 0  # not this time (probability): count again from here
-            elif delay is None and registry.fire(fault, uid):
-                delay = fault
-        self._send(conn, batch, delay)
-
-    def _send(self, conn: Connection, batch: Batch, delay: Fault | None) -> None:
-        if delay is None:
-            conn.send_batch(batch)
-        else:
-            conn.send_later(batch, self.faults.delay_s(delay))
-
-    def on_fault_added(self, fault: Fault) -> None:
-        """A ``ws_drop`` without ``afterFrames`` drops the matching connections now."""
-        if fault.effect != "ws_drop" or fault.after_frames:
-            return
-        topic = fault.path[3:]
-        for key, members in list(self.subs.items()):
-            if channel_of(key) == topic:
-                for conn in list(members):
-                    self.drop_if(fault, conn)
 
     def subscribed(self, conn: Connection, key: Key) -> None:
         """After a new subscription's ack (and snapshot): a ``ws_drop`` in force without ``afterFrames`` acts."""
         if self.faults.channel_paths:
-            for fault in self.faults.for_path("ws:" + channel_of(key)):
-                if fault.effect == "ws_drop" and not fault.after_frames and self.drop_if(fault, conn):
-                    return
-
-    def drop_if(self, fault: Fault, conn: Connection) -> bool:
-        if conn.closed or conn.dropping or (fault.uid is not None and fault.uid != conn.uid):
-            return False
-        if not self.faults.fire(fault, conn.uid):
-            return False
-        conn.drop(f"ws_drop fault {fault.id} on {fault.path}")
-        return True
+            chaos.on_subscribed(self.faults, conn, key)
 
     # ---- snapshots on subscribe -----------------------------------------------------------------------
     def private_snapshot(self, conn: Connection, topic: str) -> None:
