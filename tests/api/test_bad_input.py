@@ -193,7 +193,7 @@ CASES = [
     case("get-on-post-route", "GET", PLACE, status=404, codes=("40404",)),
     case("post-on-get-route", "POST", "/api/v3/account/assets", body=b"{}", status=404, codes=("40404",)),
     case("delete", "DELETE", CANCEL, status=404, codes=("40404",)),
-    case("root", "GET", "/", status=404, codes=("40404",)),
+    case("api-root", "GET", "/api", status=404, codes=("40404",)),  # "/" is the web console
 ]
 
 
