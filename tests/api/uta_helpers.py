@@ -51,7 +51,13 @@ WRITE_ENDPOINTS = (
     "/api/v3/trade/batch-modify-order",
     "/api/v3/account/set-leverage",
     "/api/v3/account/set-hold-mode",
+    "/api/v3/trade/close-positions",
+    "/api/v3/trade/place-strategy-order",
+    "/api/v3/trade/modify-strategy-order",
+    "/api/v3/trade/cancel-strategy-order",
 )
+# POSTs that only read (Bitget's "UTA trade (read)" permission): a read-only key may call them
+READ_POSTS = ("/api/v3/account/max-open-available",)
 
 
 def fmt(value: Decimal | str | int) -> str:
