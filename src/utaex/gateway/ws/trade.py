@@ -76,7 +76,7 @@ class TradeOps:
     def __init__(self, app: App) -> None:
         self.app = app
         self.venue = app.venue
-        self.handlers = {
+        self.handlers: dict[str, Handler] = {
             "place-order": self.place_order,
             "batch-place": self.batch_place,
             "cancel-order": self.cancel_order,
@@ -93,7 +93,7 @@ class TradeOps:
         head["topic"] = topic
         try:
             handler = self.handlers.get(topic) if isinstance(topic, str) else None
-            if handler is None:
+            if handler is None or not isinstance(topic, str):
                 raise WsError("30001", f"topic:{topic} doesn't exist")
             api = conn.api
             if api is None:
