@@ -17,12 +17,23 @@ from uta_helpers import failure, fmt, order
 from websockets.asyncio.client import connect
 
 from support import Server, start_server
-from utaex.core.candles import INTERVALS
+from utaex.core.candles import INTERVALS, MinuteBar, roll
 from utaex.store import SQLiteHistoryStore
 
 MIN = 60_000
 DAY = 86_400_000
 SPOT, FUT = "SPOT", "USDT-FUTURES"
+
+
+def store_bars(data_dir: Path, rows: list[tuple[str, str, int, int, int, int, int, int, int, int]]) -> None:
+    """Minute bars and their hourly rollup into a data dir's history store, as an earlier run leaves them."""
+    store = SQLiteHistoryStore(data_dir / "history.sqlite3")
+    store.put_bars(rows)
+    books = sorted({(r[0], r[1]) for r in rows})
+    for cat, sym in books:
+        minutes = [MinuteBar.from_row(r[2:]) for r in sorted(rows) if (r[0], r[1]) == (cat, sym)]
+        store.put_bars([(cat, sym, *b.row()) for b in roll(minutes, 3_600_000)], 3_600_000)
+    store.close()
 
 
 def get(srv: Server, path: str, **params: Any) -> httpx.Response:
@@ -129,12 +140,10 @@ def test_candle_bounds_limits_and_grids(tmp_path: Path) -> None:
     data_dir = tmp_path / "v" / "data"  # start_server's layout
     now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
     t0 = (now - 3 * DAY) // DAY * DAY + 15 * 60 * MIN  # 15:00 UTC three days ago
-    store = SQLiteHistoryStore(data_dir / "history.sqlite3")
     # ticks of 0.01, lots of 0.000001: (start, o, h, l, c, lots, turnover units 10**-18)
     bars = [(t0, 100, 150, 90, 120, 10, 10**18), (t0 + 2 * MIN, 130, 130, 125, 125, 5, 2 * 10**18),
             (t0 + 61 * MIN, 200, 210, 190, 200, 1, 10**16)]
-    store.put_bars([(SPOT, "BTCUSDT", ts, o, h, lo, c, v, t, 1) for ts, o, h, lo, c, v, t in bars])
-    store.close()
+    store_bars(data_dir, [(SPOT, "BTCUSDT", ts, o, h, lo, c, v, t, 1) for ts, o, h, lo, c, v, t in bars])
     srv = start_server(tmp_path / "v", "--no-rate-limit")
     try:
         q = {"category": SPOT, "symbol": "BTCUSDT"}
@@ -210,7 +219,14 @@ def test_candles_survive_restart_and_kill(tmp_path: Path, how: str) -> None:
         trade(srv, FUT, "ETHUSDT", [("3000", "1"), ("3001.5", "2")])
         before = public_fills(srv, FUT, "ETHUSDT")
         if how == "stop":
-            srv.stop()
+            srv.stop()  # a clean stop persists the open minute and its hour's rollup
+            store = SQLiteHistoryStore(srv.data_dir / "history.sqlite3")
+            try:
+                hour = store.bars(FUT, "ETHUSDT", 0, 2**62, 3_600_000)
+                assert sum(b.volume for b in hour) == 300 and hour[-1].start % 3_600_000 == 0  # lots of 0.01
+                assert sum(b.volume for b in store.bars(FUT, "ETHUSDT", 0, 2**62)) == 300
+            finally:
+                store.close()
         else:
             srv.kill()
         srv.start()
@@ -357,9 +373,7 @@ def test_discount_loans_reserves_and_risk_reserve(fresh: Server) -> None:
 def test_a_venue_reset_hides_earlier_bars(tmp_path: Path) -> None:
     data_dir = tmp_path / "v" / "data"
     old = (int(dt.datetime.now(dt.UTC).timestamp() * 1000) - 3 * DAY) // MIN * MIN
-    store = SQLiteHistoryStore(data_dir / "history.sqlite3")
-    store.put_bars([(SPOT, "BTCUSDT", old, 100, 100, 100, 100, 1, 10**18, 1)])
-    store.close()
+    store_bars(data_dir, [(SPOT, "BTCUSDT", old, 100, 100, 100, 100, 1, 10**18, 1)])
     srv = start_server(tmp_path / "v", "--no-rate-limit")
     try:
         q = {"category": SPOT, "symbol": "BTCUSDT", "interval": "1m"}

@@ -17,6 +17,7 @@ from utaex.core.candles import (
     aggregate,
     bars_from_trades,
     minute_bars,
+    roll,
 )
 
 H = 60 * MINUTE
@@ -109,3 +110,19 @@ def test_aggregating_minute_bars_equals_bars_built_from_trades(raw: list[tuple[i
     assert all(x.low <= min(x.open, x.close) <= max(x.open, x.close) <= x.high for x in expected)
     starts = [x.start for x in expected]
     assert starts == sorted(set(starts)) and all(iv.start(s) == s for s in starts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(trades_strategy, st.sampled_from(sorted(n for n, iv in INTERVALS.items() if iv.length % H == 0)),
+       st.integers(0, 45 * D))
+def test_hourly_rollup_aggregates_like_the_minutes(raw: list[tuple[int, int, int]], name: str, a: int) -> None:
+    """Long intervals read the hourly rollup: it must give exactly the bars the minutes give."""
+    iv = INTERVALS[name]
+    raw.sort(key=lambda t: t[0])
+    minutes = minute_bars([(ts, p, q, p * q, i + 1) for i, (ts, p, q) in enumerate(raw)])
+    hours = roll(minutes, H)
+    assert all(h.start % H == 0 for h in hours) and sum(h.volume for h in hours) == sum(m.volume for m in minutes)
+    lo = iv.start(a)
+    hi = iv.back(lo, -20) if iv.length else lo
+    for prev in (None, 7):
+        assert aggregate(roll(minutes, H), iv, lo, hi, prev) == aggregate(minutes, iv, lo, hi, prev)

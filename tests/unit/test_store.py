@@ -98,7 +98,7 @@ class Backend:
             import psycopg
 
             with psycopg.connect(self.url, autocommit=True) as conn:
-                conn.execute("DROP TABLE IF EXISTS orders, fills, bars, utaex_schema")
+                conn.execute("DROP TABLE IF EXISTS orders, fills, bars, hour_bars, utaex_schema")
 
     def count(self, table: str) -> int:
         if self.kind == "sqlite":
@@ -418,6 +418,23 @@ def test_minute_bars_read_your_writes_replace_and_persist(backend: Backend) -> N
         assert [b.symbol for b in s.bars("USDT-FUTURES", "BTCUSDT", 0, 10 * m)] == ["BTCUSDT"]
         assert s.prune(3 * m) == 2 + 1
         assert [b.start for b in s.bars(SPOT, "BTCUSDT", 0, 10 * m)] == [3 * m, 4 * m, 5 * m]
+
+
+def test_hour_bars_are_kept_apart_from_minute_bars(backend: Backend) -> None:
+    h = 3_600_000
+    with backend.open() as s:
+        s.put_bars([bar(h), bar(2 * h)], h)
+        s.put_bars([bar(h, close=1)])
+        assert [b.close for b in s.bars(SPOT, "BTCUSDT", 0, 3 * h, h)] == [100, 100]
+        assert [b.close for b in s.bars(SPOT, "BTCUSDT", 0, 3 * h)] == [1]
+        assert s.last_bar(SPOT, "BTCUSDT", span=h).start == 2 * h
+        s.flush()
+    with backend.open() as s:
+        assert [b.start for b in s.bars(SPOT, "BTCUSDT", 0, 3 * h, h)] == [h, 2 * h]
+        assert s.last_bar(SPOT, "BTCUSDT", before=2 * h, span=h).start == h
+        assert s.prune(2 * h) == 2  # one minute bar, one hour bar
+        with pytest.raises(ValueError):
+            s.bars(SPOT, "BTCUSDT", 0, 1, 5)
 
 
 # --------------------------------------------------------------------------- engineering properties

@@ -31,6 +31,8 @@ __all__ = [
     "MinuteBar",
     "aggregate",
     "bars_from_trades",
+    "minute_bars",
+    "roll",
 ]
 
 MINUTE = 60_000
@@ -198,6 +200,27 @@ def aggregate(minutes: Iterable[MinuteBar], iv: Interval, lo: int, hi: int,
             cur[5] += b.volume
             cur[6] += b.turnover
     flush_to(iv.next(hi))
+    return out
+
+
+def roll(minutes: Iterable[MinuteBar], span: int) -> list[MinuteBar]:
+    """Minute bars (oldest first) summed into bars of ``span`` ms on the UTC grid (only spans that had
+    trades; the hourly rollup long intervals read instead of 60 times as many minutes)."""
+    out: list[MinuteBar] = []
+    for b in minutes:
+        start = b.start - b.start % span
+        if not out or out[-1].start != start:
+            out.append(MinuteBar(start, b.open, b.volume, b.turnover, b.last_exec, b.high, b.low, b.close))
+            continue
+        cur = out[-1]
+        if b.high > cur.high:
+            cur.high = b.high
+        if b.low < cur.low:
+            cur.low = b.low
+        cur.close = b.close
+        cur.volume += b.volume
+        cur.turnover += b.turnover
+        cur.last_exec = b.last_exec
     return out
 
 

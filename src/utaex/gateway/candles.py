@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..core import enums as E
-from ..core.candles import DAY, INTERVALS, MINUTE, Bar, Interval, MinuteBar, aggregate
+from ..core.candles import DAY, HOUR, INTERVALS, MINUTE, Bar, Interval, MinuteBar, aggregate, roll
 from ..core.numbers import fmt_amount
 from . import params as P
 from .convert import price_str, qty_str
@@ -42,11 +42,14 @@ def bad(value: str) -> ApiError:
     return ApiError("40020", f"Parameter {value} error")
 
 
-def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tuple[list[MinuteBar], int | None]:
-    """The minute bars of ``[lo, hi)`` and the last close before ``lo`` (None: no trade before it).
+def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int,
+            span: int = MINUTE) -> tuple[list[MinuteBar], int | None]:
+    """The bars of ``span`` (MINUTE, or HOUR for hour-aligned intervals) in ``[lo, hi)`` and the last
+    close before ``lo`` (None: no trade before it).
 
-    Recent ranges (the WS pushes, default pages) are read from the newest in-memory bars backwards
-    without touching the store."""
+    Recent ranges (the WS pushes, default pages) are read from the newest in-memory minute bars
+    backwards without touching the store; older hours come from the store's hourly rollup, so a long
+    interval reads at most one row per hour."""
     market = venue.market
     dq = market.buckets.get(bk, ())
     got: list[MinuteBar] = []
@@ -60,7 +63,13 @@ def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tu
         got.append(b)
     got.reverse()
     reset = venue.engine.reset_at - venue.engine.reset_at % MINUTE  # bars before a venue reset's minute: hidden
-    if lo < market.complete_from(now):  # older than the day kept in memory: the store, memory over it
+    complete = market.complete_from(now)
+    if span == HOUR:
+        cut = -(-complete // HOUR) * HOUR  # from here the minutes in memory make whole hours
+        got = roll([b for b in got if b.start >= cut], HOUR)
+        if lo < cut:
+            got = [MinuteBar.from_row(r[2:]) for r in venue.store.bars(*bk, max(lo, reset), min(hi, cut), HOUR)] + got
+    elif lo < complete:  # older than the day kept in memory: the store, memory over it
         merged = {r.start: MinuteBar.from_row(r[2:]) for r in venue.store.bars(*bk, max(lo, reset), hi)}
         merged.update((b.start, b) for b in got)
         got = [merged[k] for k in sorted(merged)]
@@ -68,7 +77,7 @@ def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int) -> tu
         return got, prev.close
     if dq and bk not in market.older:
         return got, None
-    before = venue.store.last_bar(*bk, before=lo)
+    before = venue.store.last_bar(*bk, before=lo, span=span)
     return got, None if before is None or before.start < reset else before.close
 
 
@@ -76,7 +85,8 @@ def bars(venue: Venue, inst: Instrument, iv: Interval, lo: int, hi: int, now: in
     """Bars of ``iv`` opening in ``[lo, hi]`` (slot starts), oldest first."""
     if lo > hi:
         return []
-    got, prev = minutes(venue, inst.book_key, lo, iv.next(hi), now)
+    span = HOUR if iv.length % HOUR == 0 else MINUTE  # every grid of 1H and longer falls on whole hours
+    got, prev = minutes(venue, inst.book_key, lo, iv.next(hi), now, span)
     return aggregate(got, iv, lo, hi, prev)
 
 

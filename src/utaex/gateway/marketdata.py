@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from ..core.candles import MINUTE, MinuteBar
+from ..core.candles import HOUR, MINUTE, MinuteBar, roll
 
 DAY_MINUTES = 1440
 BookKey = tuple[str, str]
-BarSink = Callable[[list[tuple[str, str, int, int, int, int, int, int, int, int]]], None]
+BarRows = list[tuple[str, str, int, int, int, int, int, int, int, int]]
+BarSink = Callable[[BarRows, int], None]  # rows, span (ms)
 
 
 class MarketData:
@@ -58,16 +59,35 @@ class MarketData:
             dq = self.buckets[book_key] = deque()
         if not dq or dq[-1].minute != minute:
             if dq and self.sink is not None:
-                self.sink([(*book_key, *dq[-1].row())])
+                last = dq[-1]
+                self.sink([(*book_key, *last.row())], MINUTE)
+                if last.start // HOUR != minute * MINUTE // HOUR:  # an hour closed: its rollup too
+                    self.sink([(*book_key, *self._hour(dq, last.start - last.start % HOUR).row())], HOUR)
             dq.append(MinuteBar(minute * MINUTE, price))
             while dq and dq[0].minute <= minute - DAY_MINUTES:
                 dq.popleft()
                 self.older.add(book_key)
         dq[-1].add(price, lots, value, exec_id)
 
-    def open_rows(self) -> list[tuple[str, str, int, int, int, int, int, int, int, int]]:
-        """The newest bar of every book as store rows (persisted at each snapshot and on close)."""
-        return [(*bk, *dq[-1].row()) for bk, dq in self.buckets.items() if dq]
+    def open_rows(self, span: int = MINUTE) -> BarRows:
+        """The newest bar (``span`` MINUTE or HOUR) of every book as store rows (persisted at each
+        snapshot and on close)."""
+        if span == MINUTE:
+            return [(*bk, *dq[-1].row()) for bk, dq in self.buckets.items() if dq]
+        return [(*bk, *self._hour(dq, dq[-1].start - dq[-1].start % HOUR).row()) for bk, dq in self.buckets.items()
+                if dq]
+
+    @staticmethod
+    def _hour(dq: deque[MinuteBar], start: int) -> MinuteBar:
+        """The rollup of the hour opening at ``start`` (its minutes are the newest in ``dq``)."""
+        mine: list[MinuteBar] = []
+        for b in reversed(dq):
+            if b.start < start:
+                break
+            if b.start < start + HOUR:
+                mine.append(b)
+        mine.reverse()
+        return roll(mine, HOUR)[0]
 
     def complete_from(self, now: int) -> int:
         """Earliest ms from which ``buckets`` hold every minute bar (older ones: the store)."""

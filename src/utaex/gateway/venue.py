@@ -25,7 +25,7 @@ from typing import Any
 import msgspec
 
 from ..core import enums as E
-from ..core.candles import MINUTE, MinuteBar
+from ..core.candles import HOUR, MINUTE, MinuteBar
 from ..core.commands import AnyCommand, CancelAll, Command
 from ..core.engine import Engine
 from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent, ResetEvent
@@ -98,7 +98,7 @@ class Venue:
         self.market = MarketData()
         # minute bars persist as they close, once the command that closed them is durable (docs/decisions.md,
         # "Candles"): (seq of that command, rows), oldest first
-        self._closed_bars: deque[tuple[int, list[Any]]] = deque()
+        self._closed_bars: deque[tuple[int, list[Any], int]] = deque()  # (seq, rows, span)
         self._publishing = 0  # seq of the command whose events are being published
         self.market.sink = self._bars_closed
         self.committer: AsyncGroupCommitter | None = None
@@ -353,7 +353,8 @@ class Venue:
         closed = self._closed_bars
         if closed and closed[0][0] <= seq:  # the journal is sequential: every command up to seq is durable
             while closed and closed[0][0] <= seq:
-                self.store.put_bars(closed.popleft()[1])
+                _, rows, span = closed.popleft()
+                self.store.put_bars(rows, span)
         if pushes:
             for listener in self.listeners:
                 listener(pushes)
@@ -369,17 +370,19 @@ class Venue:
         finally:
             self._snapshotting = None
 
-    def _bars_closed(self, rows: list[Any]) -> None:
+    def _bars_closed(self, rows: list[Any], span: int) -> None:
         if self.committer is None:  # recovering: replayed commands are durable
-            self.store.put_bars(rows)
+            self.store.put_bars(rows, span)
         else:
-            self._closed_bars.append((self._publishing, rows))
+            self._closed_bars.append((self._publishing, rows, span))
 
     def _put_every_bar(self) -> None:
         """Every closed and open minute bar to the store (everything applied is durable)."""
         while self._closed_bars:
-            self.store.put_bars(self._closed_bars.popleft()[1])
-        self.store.put_bars(self.market.open_rows())
+            _, rows, span = self._closed_bars.popleft()
+            self.store.put_bars(rows, span)
+        self.store.put_bars(self.market.open_rows(MINUTE), MINUTE)
+        self.store.put_bars(self.market.open_rows(HOUR), HOUR)
 
     def _publish(self, events: list[Event], seq: int = 0) -> list[Push]:
         """Right after ``apply``: public trades and push payloads now; history rows later (``history``)."""

@@ -167,16 +167,19 @@ class HistoryStore(ABC):
         """
 
     @abstractmethod
-    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]]) -> None:
-        """Upsert minute bars (``BarRow``-shaped tuples) by ``(category, symbol, start)``. Non-blocking."""
+    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]],
+                 span: int = 60_000) -> None:
+        """Upsert bars (``BarRow``-shaped tuples) of ``span`` ms (a minute, or an hour: the hourly rollup
+        long candle intervals read) by ``(category, symbol, start)``. Non-blocking."""
 
     @abstractmethod
-    def bars(self, category: str, symbol: str, start: int, end: int) -> list[BarRow]:
-        """The book's minute bars with ``start <= bar.start < end``, oldest first."""
+    def bars(self, category: str, symbol: str, start: int, end: int, span: int = 60_000) -> list[BarRow]:
+        """The book's bars of ``span`` with ``start <= bar.start < end``, oldest first."""
 
     @abstractmethod
-    def last_bar(self, category: str, symbol: str, before: int | None = None) -> BarRow | None:
-        """The book's newest minute bar (opening before ``before`` when given), or None."""
+    def last_bar(self, category: str, symbol: str, before: int | None = None,
+                 span: int = 60_000) -> BarRow | None:
+        """The book's newest bar of ``span`` (opening before ``before`` when given), or None."""
 
     @abstractmethod
     def flush(self) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .base import ENDED_STATUSES, StoreError
-from .sqlite import SQLiteHistoryStore, _BarOverlay, _Overlay
+from .sqlite import BAR_TABLES, SQLiteHistoryStore, _bar_rows, _BarOverlay, _Overlay
 
 __all__ = ["SCHEMA_VERSION", "PostgreSQLHistoryStore"]
 
@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 );
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
-CREATE TABLE IF NOT EXISTS bars (
+""" + "".join(f"""
+CREATE TABLE IF NOT EXISTS {table} (
     category  TEXT NOT NULL,
     symbol    TEXT NOT NULL,
     ts        BIGINT NOT NULL,
@@ -72,8 +73,7 @@ CREATE TABLE IF NOT EXISTS bars (
     turnover  TEXT NOT NULL,
     last_exec BIGINT NOT NULL,
     PRIMARY KEY (category, symbol, ts)
-);
-"""
+);""" for table in ("bars", "hour_bars"))
 # Migrations: version -> statements that bring the previous version to it (version 1 had no clientOid index,
 # version 2 no minute bars; the schema text above already creates missing tables on every start).
 _MIGRATIONS: dict[int, str] = {2: "CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid);"}
@@ -89,7 +89,7 @@ _UPSERT_FILL = (
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
 )
 _UPSERT_BAR = (
-    "INSERT INTO bars (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
+    "INSERT INTO {table} (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (category, symbol, ts) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,"
     " c = excluded.c, vol = excluded.vol, turnover = excluded.turnover, last_exec = excluded.last_exec"
@@ -159,7 +159,7 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
     def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay) -> None:
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
-        bar_rows = [row for per in bars.values() for row in per.values()]
+        bar_rows = _bar_rows(bars)
         if not order_rows and not fill_rows and not bar_rows:
             return
         with self._writer_lock:
@@ -170,8 +170,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
                         cur.executemany(_UPSERT_ORDER, order_rows)
                     if fill_rows:
                         cur.executemany(_UPSERT_FILL, fill_rows)
-                    if bar_rows:
-                        cur.executemany(_UPSERT_BAR, bar_rows)
+                    for table, rows in bar_rows.items():
+                        cur.executemany(_UPSERT_BAR.format(table=table), rows)
             except Exception as exc:
                 raise StoreError(f"history database write failed: {exc}") from exc
 
@@ -191,8 +191,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
              f" WHERE created < %s AND status = ANY(%s) LIMIT {_PRUNE_CHUNK})", (older_than_ms, list(ENDED_STATUSES))),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills WHERE created < %s"
              f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
-            (f"DELETE FROM bars WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM bars WHERE ts < %s"
-             f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            *((f"DELETE FROM {t} WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM {t} WHERE ts < %s"
+               f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)) for t in BAR_TABLES.values()),
         )
         deleted = 0
         conn = self._connect(autocommit=True)

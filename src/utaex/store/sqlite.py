@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
-CREATE TABLE IF NOT EXISTS bars (
+""" + "".join(f"""
+CREATE TABLE IF NOT EXISTS {table} (
     category  TEXT NOT NULL,
     symbol    TEXT NOT NULL,
     ts        INTEGER NOT NULL,
@@ -81,8 +82,7 @@ CREATE TABLE IF NOT EXISTS bars (
     turnover  TEXT NOT NULL,
     last_exec INTEGER NOT NULL,
     PRIMARY KEY (category, symbol, ts)
-) WITHOUT ROWID;
-"""
+) WITHOUT ROWID;""" for table in ("bars", "hour_bars"))
 # Index notes. Writes dominate (tens of thousands of ended orders per second under load), so each row
 # touches two b-trees only: the clustered primary key, which also pages a user's history per category
 # newest first, and one secondary index (clientOid lookups / a fill's order). Symbol and time filters
@@ -102,8 +102,9 @@ _UPSERT_FILL = (
     "INSERT INTO fills (uid, exec_id, order_id, category, symbol, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
 )
+BAR_TABLES = {60_000: "bars", 3_600_000: "hour_bars"}  # bar span (ms) -> table
 _UPSERT_BAR = (
-    "INSERT INTO bars (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
+    "INSERT INTO {table} (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (category, symbol, ts) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,"
     " c = excluded.c, vol = excluded.vol, turnover = excluded.turnover, last_exec = excluded.last_exec"
@@ -117,7 +118,7 @@ _PRUNE_CHUNK = 2000
 # bar:   (category, symbol, ts, o, h, l, c, vol, turnover as text, last_exec)
 _Row = tuple
 _Overlay = dict[int, dict[int, _Row]]  # uid -> key (order_id / exec_id) -> row
-_BarOverlay = dict[tuple[str, str], dict[int, _Row]]  # (category, symbol) -> ts -> row
+_BarOverlay = dict[tuple[str, str, str], dict[int, _Row]]  # (table, category, symbol) -> ts -> row
 
 
 def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -249,16 +250,18 @@ class SQLiteHistoryStore(HistoryStore):
                 self._writer_idle = False
                 self._work.notify()
 
-    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]]) -> None:
+    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]],
+                 span: int = 60_000) -> None:
+        table = _bar_table(span)
         with self._lock:
             if self._pending >= self._max_pending:
                 self._wait_for_room()
             if self._refuse is not None:
                 raise StoreError(self._refuse)
             for cat, sym, ts, o, h, lo, c, vol, turnover, last_exec in rows:
-                per = self._dirty_bars.get((cat, sym))
+                per = self._dirty_bars.get((table, cat, sym))
                 if per is None:
-                    per = self._dirty_bars[(cat, sym)] = {}
+                    per = self._dirty_bars[(table, cat, sym)] = {}
                 if ts not in per:
                     self._pending += 1
                 per[ts] = (cat, sym, ts, o, h, lo, c, vol, str(turnover), last_exec)
@@ -356,13 +359,13 @@ class SQLiteHistoryStore(HistoryStore):
         """Hand one batch to the writer process and wait until it is committed."""
         order_rows = (row for per in orders.values() for row in per.values())
         fill_rows = (row for per in fills.values() for row in per.values())
-        bar_rows = [row for per in bars.values() for row in per.values()]  # a few per minute
+        bar_rows = _bar_rows(bars)  # a few per minute
         # in slices, so that serializing a large backlog never holds the interpreter lock for long;
         # MessagePack (msgspec) rather than pickle: about a third of the time under the lock per slice
         while True:
             batch = (list(itertools.islice(order_rows, SHIP_ROWS)), list(itertools.islice(fill_rows, SHIP_ROWS)),
                      bar_rows)
-            bar_rows = []
+            bar_rows = {}
             if not batch[0] and not batch[1] and not batch[2]:
                 return
             self._pipe.send_bytes(_SHIP_ENCODE(batch))
@@ -373,15 +376,16 @@ class SQLiteHistoryStore(HistoryStore):
                 raise StoreError(f"history writer process failed: {error}")
 
     @staticmethod
-    def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row], bar_rows: list[_Row]) -> None:
+    def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row],
+               bar_rows: dict[str, list[_Row]]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if order_rows:
                 conn.executemany(_UPSERT_ORDER, order_rows)
             if fill_rows:
                 conn.executemany(_UPSERT_FILL, fill_rows)
-            if bar_rows:
-                conn.executemany(_UPSERT_BAR, bar_rows)
+            for table, rows in bar_rows.items():
+                conn.executemany(_UPSERT_BAR.format(table=_bar_table_named(table)), rows)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -505,31 +509,33 @@ class SQLiteHistoryStore(HistoryStore):
         return [doc for _, doc in page], next_cursor
 
     # ---- minute bars ----------------------------------------------------------------------------------
-    def _bar_overlay(self, cat: str, sym: str) -> dict[int, _Row]:
+    def _bar_overlay(self, table: str, cat: str, sym: str) -> dict[int, _Row]:
         """This book's buffered bars by start, dirty over in-flight; call BEFORE querying the database."""
         with self._lock:
-            merged = dict(self._inflight_bars.get((cat, sym)) or {})
-            merged.update(self._dirty_bars.get((cat, sym)) or {})
+            merged = dict(self._inflight_bars.get((table, cat, sym)) or {})
+            merged.update(self._dirty_bars.get((table, cat, sym)) or {})
             return merged
 
     @staticmethod
     def _bar(cat: str, sym: str, r: Sequence) -> BarRow:
         return BarRow(cat, sym, r[0], r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7])
 
-    def bars(self, category: str, symbol: str, start: int, end: int) -> list[BarRow]:
-        overlay = {ts: r[2:] for ts, r in self._bar_overlay(category, symbol).items() if start <= ts < end}
-        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM bars WHERE category = ? AND symbol = ? AND ts >= ? AND ts < ?"
-                          " ORDER BY ts", (category, symbol, start, end))
+    def bars(self, category: str, symbol: str, start: int, end: int, span: int = 60_000) -> list[BarRow]:
+        table = _bar_table(span)
+        overlay = {ts: r[2:] for ts, r in self._bar_overlay(table, category, symbol).items() if start <= ts < end}
+        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM {table} WHERE category = ? AND symbol = ? AND ts >= ?"
+                          " AND ts < ? ORDER BY ts", (category, symbol, start, end))
         if overlay:
             merged = {r[0]: r for r in rows}
             merged.update(overlay)
             rows = [merged[ts] for ts in sorted(merged)]
         return [self._bar(category, symbol, r) for r in rows]
 
-    def last_bar(self, category: str, symbol: str, before: int | None = None) -> BarRow | None:
+    def last_bar(self, category: str, symbol: str, before: int | None = None, span: int = 60_000) -> BarRow | None:
         bound = 2**62 if before is None else before
-        mine = [r[2:] for ts, r in self._bar_overlay(category, symbol).items() if ts < bound]
-        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM bars WHERE category = ? AND symbol = ? AND ts < ?"
+        table = _bar_table(span)
+        mine = [r[2:] for ts, r in self._bar_overlay(table, category, symbol).items() if ts < bound]
+        rows = self._read(f"SELECT {_BAR_COLUMNS} FROM {table} WHERE category = ? AND symbol = ? AND ts < ?"
                           " ORDER BY ts DESC LIMIT 1", (category, symbol, bound))
         best = max([*mine, *rows], key=lambda r: r[0], default=None)
         return None if best is None else self._bar(category, symbol, best)
@@ -543,8 +549,8 @@ class SQLiteHistoryStore(HistoryStore):
              f" WHERE created < ? AND status IN ({statuses}) LIMIT {_PRUNE_CHUNK})", (older_than_ms, *ENDED_STATUSES)),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills"
              f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
-            (f"DELETE FROM bars WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM bars"
-             f" WHERE ts < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            *((f"DELETE FROM {t} WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM {t}"
+               f" WHERE ts < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)) for t in BAR_TABLES.values()),
         )
         deleted = 0
         conn = _connect(self.path)
@@ -558,6 +564,26 @@ class SQLiteHistoryStore(HistoryStore):
         finally:
             conn.close()
         return deleted
+
+
+def _bar_table(span: int) -> str:
+    table = BAR_TABLES.get(span)
+    if table is None:
+        raise ValueError(f"no bars of span {span} ms (spans: {sorted(BAR_TABLES)})")
+    return table
+
+
+def _bar_table_named(table: str) -> str:
+    if table not in BAR_TABLES.values():  # only our own names reach the SQL text
+        raise ValueError(f"unknown bar table {table!r}")
+    return table
+
+
+def _bar_rows(bars: _BarOverlay) -> dict[str, list[_Row]]:
+    out: dict[str, list[_Row]] = {}
+    for (table, _, _), per in bars.items():
+        out.setdefault(table, []).extend(per.values())
+    return out
 
 
 def _release(overlay: _Overlay) -> None:
