@@ -133,11 +133,14 @@ def test_take_profit_limit_on_the_mark_price_places_a_resting_closing_order(trio
 def test_place_modify_cancel_and_history(trio: Trio) -> None:
     trio.long()
     sid = trio.a.post(PLACE_S, {"category": CAT, "symbol": SYM, "posSide": "long", "stopLoss": "45000"})["orderId"]
+    assert unfilled(trio.a)[0]["qty"] == "0.01"  # full, placed without qty: the position's size
     same = trio.a.post(MODIFY_S, {"orderId": sid, "qty": "0.01", "stopLoss": "46000", "slOrderType": "limit",
                                   "slLimitPrice": "45500"})
     assert same["orderId"] == sid
     [s] = unfilled(trio.a)
     assert (s["stopLoss"], s["slOrderType"], s["slLimitPrice"], s["qty"]) == ("46000", "limit", "45500", "0.01")
+    trio.a.post(MODIFY_S, {"orderId": sid, "qty": "0.004"})  # a full strategy: qty is shown, it closes everything
+    assert unfilled(trio.a)[0]["qty"] == "0.004"
     assert error_of(trio.a.post, MODIFY_S, {"orderId": sid, "stopLoss": "46000"}).code == "25600"
     assert trio.a.post(CANCEL_S, {"orderId": sid}) is None
     assert unfilled(trio.a) == []

@@ -39,13 +39,15 @@ def tpsl_spec(body: PlaceOrderRequest | PlaceStrategyRequest | ModifyStrategyReq
                     sl_limit_price=sl_limit)
 
 
-def strategy_doc(inst: Instrument, s: Strategy, *, history: bool = False) -> dict[str, Any]:
+def strategy_doc(inst: Instrument, s: Strategy, *, history: bool = False, held: int = 0) -> dict[str, Any]:
+    """``held``: the position's size, shown as the ``qty`` of a live full-position strategy placed without one."""
+    qty = s.qty or held
     doc: dict[str, Any] = {
         "orderId": str(s.strategy_id),
         "clientOid": s.client_oid,
         "category": s.category,
         "symbol": s.symbol,
-        "qty": convert.qty_str(inst, s.qty) if s.qty else "",
+        "qty": convert.qty_str(inst, qty) if qty else "",
         "posSide": s.pos_side,
         **convert.legs_doc(inst, s.legs),
         "createdTime": str(s.created),
@@ -117,10 +119,14 @@ def register(app: App) -> None:
         cat = _futures_category(q.get("category"))
         _type(q)
         symbol = q.get("symbol") or ""
-        live = venue.engine.strategies.live
-        mine = [s for sid, s in sorted(live.items(), reverse=True)
+        eng = venue.engine
+        mine = [s for sid, s in sorted(eng.strategies.live.items(), reverse=True)
                 if s.uid == req.uid and s.category == cat and (not symbol or s.symbol == symbol)]
-        return [strategy_doc(instruments.by_key[(s.category, s.symbol)], s) for s in mine]
+        out = []
+        for s in mine:
+            pos = eng.positions.get((s.uid, s.category, s.symbol, s.pos_side))
+            out.append(strategy_doc(instruments.by_key[(s.category, s.symbol)], s, held=pos.qty if pos else 0))
+        return out
 
     @app.route("GET", "/api/v3/trade/history-strategy-orders", auth="read", limit=20)
     async def history(req: Request) -> Any:
