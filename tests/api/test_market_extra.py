@@ -392,3 +392,47 @@ def test_a_venue_reset_hides_earlier_bars(tmp_path: Path) -> None:
         assert rows[0][1:6] == ["51000", "51000", "51000", "51000", "0.02"]
     finally:
         srv.stop()
+
+
+# the "data" of each page's response example (reference/bitget-uta/public/*.md), for keys and JSON types
+PAGE_EXAMPLES: dict[str, tuple[dict[str, str], Any]] = {
+    "candles": ({"category": SPOT, "symbol": "BTCUSDT", "interval": "1m"},
+                [["1687708800000", "27176.93", "27177.43", "27166.93", "27177.43", "2990.08", "81246917.3294"]]),
+    "current-fund-rate": ({"symbol": "BTCUSDT"}, [{
+        "symbol": "BTCUSDT", "fundingRate": "0.000071", "fundingRateInterval": "8", "nextUpdate": "1743062400000",
+        "minFundingRate": "-0.003", "maxFundingRate": "0.003"}]),
+    "history-fund-rate": ({"category": FUT, "symbol": "BTCUSDT", "limit": "2"}, {"resultList": [
+        {"symbol": "BTCUSDT", "fundingRate": "0.0001", "fundingRateTimestamp": "1754899200000"}]}),
+    "open-interest": ({"category": FUT, "symbol": "BTCUSDT"}, {
+        "list": [{"symbol": "BTCUSDT", "openInterest": "2243.019"}], "ts": "1730969652411"}),
+    "oi-limit": ({"category": FUT}, [{"symbol": "BTCUSDT", "notionalValue": "1000000",
+                                      "totalNotionalValue": "5000000"}]),
+    "position-tier": ({"category": FUT, "symbol": "BTCUSDT"}, [{
+        "tier": "1", "minTierValue": "0", "maxTierValue": "100000", "leverage": "125", "mmr": "0.004"}]),
+    "discount-rate": ({}, [{"coin": "ETH", "list": [{"tierStartValue": "0", "discountRate": "0.99"}]}]),
+    "margin-loans": ({"coin": "BTC"}, {"dailyInterest": "0.1", "annualInterest": "0.00416667", "limit": "3000"}),
+    "proof-of-reserves": ({}, {"merkleRootHash": "e0dff99bbe2c2dcb", "totalReserveRatio": "175%", "list": [
+        {"coin": "BTC", "userAssets": "9530.89", "platformAssets": "29679.59", "reserveRatio": "311%"}]}),
+    "risk-reserve": ({"category": FUT, "symbol": "BTCUSDT"}, {"totalBalance": "", "coin": "USDT",
+                                                            "riskReserveRecords": []}),
+}
+
+
+def same_shape(got: Any, example: Any, where: str = "data") -> None:
+    assert type(got) is type(example), (where, got, example)
+    if isinstance(example, dict):
+        assert set(got) == set(example), (where, set(got) ^ set(example))
+        for key, value in example.items():
+            same_shape(got[key], value, f"{where}.{key}")
+    elif isinstance(example, list) and example:
+        assert got, f"{where}: empty where the page shows items"
+        for item in got:
+            same_shape(item, example[0], f"{where}[]")
+
+
+@pytest.mark.parametrize("path", sorted(PAGE_EXAMPLES))
+def test_answers_have_the_shape_of_the_pages_examples(venue: Server, path: str) -> None:
+    if path == "candles":  # this module's own venue: the trade meets no other test's orders
+        trade(venue, SPOT, "BTCUSDT", [("50000", "0.001")])
+    params, example = PAGE_EXAMPLES[path]
+    same_shape(data(venue, path, **params), example)
