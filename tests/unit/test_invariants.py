@@ -46,7 +46,7 @@ from utaex.core import (
     SetLeverage,
     audit,
 )
-from utaex.core.commands import CancelStrategy, ModifyStrategy, PlaceStrategy, TpslSpec
+from utaex.core.commands import CancelStrategy, ClosePositions, ModifyStrategy, PlaceStrategy, TpslSpec
 from utaex.core.numbers import format_fixed, parse_fixed
 from utaex.core.strategy import Strategy
 
@@ -512,6 +512,20 @@ class EngineMachine(RuleBasedStateMachine):
                    qty=qty, price=price, **kw[maker])
         self.apply(PlaceOrder, uid=taker, category=s.category, symbol=s.symbol, side=other, order_type="limit",
                    qty=market.qty, price=price, tif="ioc", **kw[taker])
+
+    @rule(data=st.data())
+    def close_positions_with_strategies(self, data: st.DataObject) -> None:
+        """close-positions on a position that has strategy orders: those end with it in the same step."""
+        live = sorted(self.eng.strategies.live.values(), key=lambda s: s.strategy_id)
+        if not live:
+            return
+        s = data.draw(st.sampled_from(live))
+        results = self.apply(ClosePositions, uid=s.uid, category=s.category, symbol=s.symbol, pos_side=s.pos_side)
+        pos = self.eng.positions.get((s.uid, s.category, s.symbol, s.pos_side))
+        if pos is None or pos.qty == 0:
+            assert s.status != "live" and s.strategy_id not in self.eng.strategies.live, results
+        else:
+            assert s.status == "live" or s.strategy_id not in self.eng.strategies.live
 
     def _strategy_ref(self, data: st.DataObject) -> tuple[int, str, str]:
         live = sorted(self.eng.strategies.live.values(), key=lambda s: s.strategy_id)
