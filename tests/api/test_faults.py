@@ -236,3 +236,37 @@ def test_reset_returns_to_the_start_state_and_survives_restart(tmp_path: Path) -
             a.get("/api/v3/account/assets")
     finally:
         server.stop()
+
+
+def test_saved_state_is_restored_by_name_and_survives_kill_9(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = Server(data, free_port(), ("--no-rate-limit",)).start()
+    alice = server.new_user({"USDT": "100000", "BTC": "5"})
+    with server.client(alice) as a:
+        a.post("/api/v3/trade/place-order", limit_buy("20000", "kept"))
+        saved_assets = a.get("/api/v3/account/assets")["assets"]
+    assert server.admin("POST", "/admin/v1/states", {"name": "one-bid"}) == {"name": "one-bid", "openOrders": "1"}
+    assert server.admin("GET", "/admin/v1/states") == {"list": [{"name": "one-bid"}]}
+    with server.client(alice) as a:
+        a.post("/api/v3/trade/place-order", limit_buy("21000", "later"))
+        a.post("/api/v3/trade/cancel-symbol-order", {"category": "SPOT"})
+    bob = server.new_user({"USDT": "7"})
+    server.stop(signal.SIGKILL)
+    server = Server(data, free_port(), ("--no-rate-limit",)).start()
+    try:
+        assert server.admin("POST", "/admin/v1/reset", {"name": "one-bid"})["removedOrders"] == "1"
+        with server.client(alice) as a:
+            assert open_oids(a) == ["kept"]
+            assert a.get("/api/v3/account/assets")["assets"] == saved_assets
+            nxt = a.post("/api/v3/trade/place-order", limit_buy("19000", "after"))
+            assert int(nxt["orderId"]) > 0
+        with server.client(bob) as b, pytest.raises(BitgetError):  # bob came after the save: gone
+            b.get("/api/v3/account/assets")
+        book = server.admin("GET", "/admin/v1/audit")
+        assert book["problems"] == [] and book["openOrders"] == "2"
+        r = server.admin_http.post("/admin/v1/reset", json={"name": "nope"})
+        assert r.status_code == 400 and r.json()["code"] == "40034"
+        r = server.admin_http.post("/admin/v1/states", json={"name": ""})
+        assert r.status_code == 400 and r.json()["code"] == "40017"
+    finally:
+        server.stop()

@@ -157,6 +157,13 @@ class Reset(Command, tag="rs"):
     ``keep_users`` False drops users and keys too."""
 
     keep_users: bool = True
+    name: str = ""  # restore the state saved under this name (SaveState) instead
+
+
+class SaveState(Command, tag="ss"):
+    """Keep the venue's current state under ``name`` (a later ``Reset(name=...)`` restores it)."""
+
+    name: str
 
 
 class PlaceStrategy(Command, tag="ps"):
@@ -191,5 +198,5 @@ class CancelStrategy(Command, tag="xs"):
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
     | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | ClosePositions | Configure | Reset | PlaceStrategy
-    | ModifyStrategy | CancelStrategy
+    | ModifyStrategy | CancelStrategy | SaveState
 )

@@ -41,6 +41,7 @@ from .commands import (
     PlaceOrder,
     PlaceStrategy,
     Reset,
+    SaveState,
     SetHoldMode,
     SetLeverage,
 )
@@ -51,6 +52,7 @@ from .numbers import DP, NumberError, parse_fixed
 from .order import Order
 from .positions import Position
 from .reset import reset as reset_venue
+from .reset import restore as restore_venue
 
 ID_EPOCH_MS = 1_288_834_974_657
 FIRST_UID = 1_000_000_001
@@ -78,6 +80,7 @@ class State(msgspec.Struct):
     reset_at: int = 0
     strategies: list[strategy.Strategy] = []
     strategy_history: list[strategy.Strategy] = []
+    saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (without saved states)
 
 
 class Engine:
@@ -112,6 +115,7 @@ class Engine:
         self.settings: dict[str, str] = {}  # Configure: opaque venue configuration (faults), journaled
         self.reset_at = 0  # timestamp of the latest Reset (history before it is not shown)
         self.strategies = strategy.StrategyBook()
+        self.saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (saved states left out)
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -132,6 +136,7 @@ class Engine:
             ClosePositions: lambda cmd: close_positions(self, cmd),
             Configure: self._configure,
             Reset: self._reset,
+            SaveState: self._save_state,
             PlaceStrategy: lambda cmd: strategy.place(self, cmd),
             ModifyStrategy: lambda cmd: strategy.modify(self, cmd),
             CancelStrategy: lambda cmd: strategy.cancel(self, cmd),
@@ -431,9 +436,27 @@ class Engine:
             self.settings.pop(cmd.key, None)
         return cmd.key
 
-    def _reset(self, cmd: Reset) -> int:
+    def _reset(self, cmd: Reset) -> int | X.Reject:
+        if cmd.name:
+            payload = self.saved.get(cmd.name)
+            if payload is None:
+                return X.reject(X.PARAM_ERROR, "name")
+            return restore_venue(self, cmd, Engine.from_snapshot(payload, self.instruments,
+                                                                 max_open_spot=self.max_open_spot,
+                                                                 max_open_futures=self.max_open_futures))
         self.strategies = strategy.StrategyBook()  # no position is left to protect; their history goes too
         return reset_venue(self, cmd)
+
+    def _save_state(self, cmd: SaveState) -> int | X.Reject:
+        if not cmd.name or len(cmd.name) > 64:
+            return X.reject(X.PARAM_ERROR, "name")
+        saved, self.saved = self.saved, {}
+        try:
+            payload = self.snapshot()
+        finally:
+            self.saved = saved
+        saved[cmd.name] = payload
+        return self.open_order_count()
 
     # ---- state --------------------------------------------------------------------------------------
     def state(self) -> State:
@@ -454,7 +477,7 @@ class Engine:
             inverse_pnl=dict(sorted(self.inverse_pnl.items())),
             last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
             settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
-            strategies=live, strategy_history=past,
+            strategies=live, strategy_history=past, saved=dict(sorted(self.saved.items())),
         )
 
     def snapshot(self) -> bytes:
@@ -482,6 +505,7 @@ class Engine:
         eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
         eng.last_price = {(c, s): p for c, s, p in st.last_price}
         eng.settings, eng.reset_at = st.settings, st.reset_at
+        eng.saved = dict(st.saved)
         eng.strategies.load(st.strategies, st.strategy_history,
                             [o.order_id for o in st.orders if o.preset is not None])
         return eng

@@ -64,3 +64,34 @@ def clear_book(book: Book) -> None:
     book.asks.clear()
     book.bid_prices.clear()
     book.ask_prices.clear()
+
+
+def restore(eng: Engine, cmd: Reset, saved: Engine) -> int:
+    """Make ``eng`` hold what ``saved`` (an engine rebuilt from a ``SaveState`` payload) held: users, keys,
+    balances, orders, books, positions and strategy orders. Ids keep counting up from ``eng``'s (never
+    reused); journaled settings (faults) and the saved states themselves stay; history before now is
+    hidden as after a reset. Returns the number of resting orders the restored state holds."""
+    events = eng.events
+    for (uid, category, symbol, _side), pos in sorted(eng.positions.items()):
+        if pos.qty:
+            events.append(PositionEvent(uid, category, symbol))
+    for key, book in sorted(eng.books.items()):  # refilled in place: views may hold the Book objects
+        theirs = saved.books[key]
+        if book.bids or book.asks or theirs.bids or theirs.asks:
+            events.append(BookEvent(*key))
+        book.bids, book.asks = theirs.bids, theirs.asks
+        book.bid_prices, book.ask_prices = theirs.bid_prices, theirs.ask_prices
+    eng.accounts, eng.keys = saved.accounts, saved.keys
+    eng.user_orders, eng.client_oids = saved.user_orders, saved.client_oids
+    eng.positions, eng.strategies = saved.positions, saved.strategies
+    eng.deposits, eng.fees, eng.inverse_pnl = saved.deposits, saved.fees, saved.inverse_pnl
+    eng.last_price = saved.last_price
+    eng.next_uid = max(eng.next_uid, saved.next_uid)
+    eng.last_id = max(eng.last_id, saved.last_id)
+    eng.last_exec = max(eng.last_exec, saved.last_exec)
+    for uid in sorted(eng.accounts):
+        events.append(AccountEvent(uid))
+    eng.reset_at = cmd.ts
+    events.append(ResetEvent(cmd.ts))
+    return eng.open_order_count()
+

@@ -190,7 +190,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", "/admin/v1/reset"): Op(
         "Reset the venue", "Admin", R.ResetResult, body=Q.ResetRequest, body_required=False,
         description="Back to the start state: every order, position, trade and fault gone, each user's "
-                    "balances back to what was deposited; `users: false` drops users and keys too."),
+                    "balances back to what was deposited; `users: false` drops users and keys too; "
+                    "`name` restores a state saved with POST /admin/v1/states instead."),
+    ("POST", "/admin/v1/states"): Op(
+        "Save the venue's state", "Admin", R.SavedState, body=Q.SaveStateRequest,
+        description="Keep users, balances, orders, positions and strategy orders under `name` (journaled); "
+                    "`POST /admin/v1/reset {\"name\": ...}` restores it."),
+    ("GET", "/admin/v1/states"): Op("List saved states", "Admin", R.SavedStateList),
 }
 
 _ENVELOPE_ERROR = {

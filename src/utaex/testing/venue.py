@@ -144,10 +144,15 @@ class UtaexVenue:
     def deposit(self, uid: str, coin: str, amount: str | int) -> None:
         self.admin("POST", f"/admin/v1/users/{uid}/deposits", {"coin": coin, "amount": str(amount)})
 
-    def reset(self, *, users: bool = True) -> dict[str, str]:
+    def save_state(self, name: str) -> None:
+        """Keep the venue's current state under ``name``; ``reset(name=...)`` restores it."""
+        self.admin("POST", "/admin/v1/states", {"name": name})
+
+    def reset(self, *, users: bool = True, name: str | None = None) -> dict[str, str]:
         """Back to the start state: orders, positions, trades and faults gone, balances back to deposits
-        (``users=False`` drops every user and key; ``user`` is then a new funded user)."""
-        out = dict(self.admin("POST", "/admin/v1/reset", {"users": users}))
+        (``users=False`` drops every user and key; ``user`` is then a new funded user); with ``name``, back to
+        the state saved under that name by ``save_state`` instead."""
+        out = dict(self.admin("POST", "/admin/v1/reset", {"users": users, **({"name": name} if name else {})}))
         if not users:
             self.user = self.new_user()  # the venue keeps offering a funded user
         return out

@@ -172,6 +172,11 @@ class MaxOpenRequest(_Body):
 
 class ResetRequest(_Body):
     users: bool = True  # False: drop users and keys too
+    name: str | None = None  # restore the state saved under this name instead
+
+
+class SaveStateRequest(_Body):
+    name: str
 
 
 class CreateKeyRequest(_Body):
@@ -410,6 +415,7 @@ __all__ = [
     "PublicFillsQuery",
     "ResetRequest",
     "RiskReserveQuery",
+    "SaveStateRequest",
     "SetHoldModeRequest",
     "SetLeverageRequest",
     "UnfilledOrdersQuery",

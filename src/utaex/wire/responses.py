@@ -506,6 +506,20 @@ class Removed(_Data):
     removed: str
 
 
+class SavedState(_Data):
+    """Admin API: a state saved by ``POST /admin/v1/states``."""
+
+    name: str
+    openOrders: str = ""
+
+
+_SavedStates = list[SavedState]
+
+
+class SavedStateList(_Data):
+    list: _SavedStates = []
+
+
 class ResetResult(_Data):
     """Admin API: what a venue reset removed."""
 
@@ -653,6 +667,8 @@ __all__ = [
     "ResetResult",
     "RiskReserve",
     "RiskReserveRecord",
+    "SavedState",
+    "SavedStateList",
     "ServerTime",
     "StrategyOrder",
     "StrategyOrderPage",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from ...core.commands import Configure, Reset
-from ...wire.requests import ResetRequest
+from ...core.commands import Configure, Reset, SaveState
+from ...core.errors import Reject
+from ...wire.requests import ResetRequest, SaveStateRequest
 from .. import params as P
 from ..errors import ApiError
 from ..faults import SETTINGS_KEY, validate
@@ -62,8 +63,23 @@ def register(app: App) -> None:
         for handle in venue.countdowns.values():
             handle.cancel()
         venue.countdowns.clear()
-        removed = await venue.execute(Reset(ts=venue.now_ms(), keep_users=body.users))
+        removed = await venue.execute(Reset(ts=venue.now_ms(), keep_users=body.users, name=body.name or ""))
+        if isinstance(removed, Reject):
+            raise ApiError("40034", f"State {(body.name or '')[:64]} does not exist")
         if faults.active:
             faults.clear()
             await journal_faults()
         return {"removedOrders": str(removed), "users": str(len(venue.engine.accounts))}
+
+    @app.route("POST", "/admin/v1/states", auth="admin")
+    async def save_state(req: Request) -> Any:
+        """Keep the current state under ``name``; ``POST /admin/v1/reset {"name": ...}`` restores it."""
+        body = P.decode_body(req.body, SaveStateRequest)
+        result = await venue.execute(SaveState(ts=venue.now_ms(), name=body.name))
+        if isinstance(result, Reject):
+            raise ApiError("40017", "Parameter verification failed name (1-64 characters)")
+        return {"name": body.name, "openOrders": str(result)}
+
+    @app.route("GET", "/admin/v1/states", auth="admin")
+    async def list_states(req: Request) -> Any:
+        return {"list": [{"name": name} for name in sorted(venue.engine.saved)]}
