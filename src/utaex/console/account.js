@@ -222,7 +222,7 @@ async function loadStrategy() {
     box.textContent = "This venue does not serve strategy (TP/SL) orders yet.";
     return;
   }
-  const answers = await Promise.all(CATEGORIES.map((category) => api("GET", "/api/v3/trade/unfilled-strategy-orders", { category })));
+  const answers = await Promise.all(FUTURES.map((category) => api("GET", "/api/v3/trade/unfilled-strategy-orders", { category })));
   const list = answers.filter((r) => r.ok).flatMap((r) => r.data.list || []);
   box.replaceChildren(list.length ? el("table", {}, el("thead", {}, el("tr", {}, ["Symbol", "Side", "Trigger", "Qty", "Status", "Order ID"].map((h) => el("th", {}, h)))),
     el("tbody", {}, list.map((o) => el("tr", {}, el("td", {}, o.symbol), sideCell(o.side), el("td", {}, o.triggerPrice || o.takeProfit || o.stopLoss || ""),
