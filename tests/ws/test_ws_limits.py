@@ -59,8 +59,8 @@ def test_slow_consumer_is_disconnected_and_others_are_unaffected(tight: Server) 
                         await c.post("/api/v3/trade/cancel-batch", items)
                         expected += [p["orderId"] for p in placed] * 2  # live, then cancelled
                         slow.send_text("ping")  # it keeps talking, it just does not read
-                        if round_ % 20 == 0:
-                            await fast.send("ping")  # (the idle timeout of this venue is 2 s)
+                        await fast.send("ping")  # every round: the idle timeout of this venue is 2 s, and
+                        # a loaded machine can take longer than that for a few rounds
                     got = await reader
                     assert [d["orderId"] for d in got] == expected  # everything, in order
                     await fast.send("ping")
