@@ -221,6 +221,24 @@ def test_preset_refusals(held: Client) -> None:
     assert open_orders(held, CAT) == [] and open_orders(held, "SPOT") == []
 
 
+def test_restore_brings_back_live_strategies_and_hides_older_history(fresh: Server) -> None:
+    t = Trio(fresh)
+    try:
+        t.long()
+        gone = t.a.post(PLACE_S, {"category": CAT, "symbol": SYM, "posSide": "long", "takeProfit": "60000"})
+        t.a.post(CANCEL_S, {"orderId": gone["orderId"]})
+        kept = t.a.post(PLACE_S, {"category": CAT, "symbol": SYM, "posSide": "long", "stopLoss": "45000"})
+        fresh.admin("POST", "/admin/v1/states", {"name": "armed"})
+        t.a.post(CANCEL_S, {"orderId": kept["orderId"]})
+        fresh.admin("POST", "/admin/v1/reset", {"name": "armed"})
+        assert [s["orderId"] for s in unfilled(t.a)] == [kept["orderId"]]
+        assert t.a.get(HISTORY_S, category=CAT)["list"] == []
+        fresh.admin("POST", "/admin/v1/reset", {})
+        assert unfilled(t.a) == [] and t.a.get(HISTORY_S, category=CAT)["list"] == []
+    finally:
+        t.close()
+
+
 # ---- durability ---------------------------------------------------------------------------------------------
 def test_armed_strategies_survive_a_restart_and_still_fire(tmp_path: Path) -> None:
     data = tmp_path / "data"

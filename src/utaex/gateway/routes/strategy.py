@@ -142,12 +142,16 @@ def register(app: App) -> None:
             raise param_error("startTime must not be after endTime")
         limit = P.int_param(q, "limit", 100, 1, 100)
         cursor = P.opt_id(q, "cursor")
-        past = venue.engine.strategies.history.get(req.uid, [])
+        eng = venue.engine
+        past = eng.strategies.history.get(req.uid, [])
+        hidden = eng.reset_at  # history from before a reset or a restore is not shown
         picked: list[Strategy] = []
         for s in sorted(past, key=lambda s: -s.strategy_id):
             if cursor is not None and s.strategy_id >= cursor:
                 continue
             if s.category != cat or (symbol and s.symbol != symbol) or not start <= s.created <= end:
+                continue
+            if s.updated < hidden:
                 continue
             picked.append(s)
             if len(picked) == limit:
