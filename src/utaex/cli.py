@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 import click
 
+from .core.enums import CATEGORIES
+
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8080"
-CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 
 
 class Failure(click.ClickException):

@@ -12,10 +12,11 @@ import httpx
 
 from support import Server
 from utaex.client import BitgetError, Client
+from utaex.core import enums as E
 from utaex.wire.signing import sign_headers
 
-CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
-FUTURES = ("USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
+CATEGORIES = E.CATEGORIES
+FUTURES = tuple(c for c in CATEGORIES if c in E.FUTURES)
 
 
 @dataclass(frozen=True)

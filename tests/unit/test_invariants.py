@@ -582,6 +582,22 @@ class EngineMachine(RuleBasedStateMachine):
         copy = Engine.from_snapshot(self.eng.snapshot(), INSTRUMENTS, **ENGINE_KW)
         assert copy.state_hash() == want
         assert copy.books[("SPOT", "BTCUSDT")].depth("buy", 20) == self.eng.books[("SPOT", "BTCUSDT")].depth("buy", 20)
+        for uid in self.uids:  # the per-user position index is rebuilt from the snapshot
+            assert copy.open_positions(uid) == self.eng.open_positions(uid)
+
+    @invariant()
+    def reads_agree_with_state(self) -> None:
+        """The gateway's read API shows exactly the engine's own pending orders and open positions."""
+        eng = self.eng
+        orders = eng.orders
+        for uid in self.uids:
+            mine = sorted((o for o in orders.values() if o.uid == uid), key=lambda o: -o.order_id)
+            assert eng.open_orders(uid) == mine
+            for cat, sym in {(o.category, o.symbol) for o in mine}:
+                assert eng.open_orders(uid, cat, sym) == [o for o in mine if (o.category, o.symbol) == (cat, sym)]
+            held = [eng.positions[k] for k in sorted(eng.positions) if k[0] == uid and eng.positions[k].qty]
+            assert eng.open_positions(uid) == held
+            assert all(eng.position_of(uid, p.category, p.symbol, p.pos_side) is p for p in held)
 
 
 TestEngineMachine = EngineMachine.TestCase

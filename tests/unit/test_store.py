@@ -129,8 +129,8 @@ def store(backend: Backend):
 
 
 def test_public_api_and_open_store(tmp_path: Path) -> None:
-    assert set(store_pkg.__all__) == {"ENDED_STATUSES", "MAX_LIMIT", "BarRow", "FillRow", "HistoryStore", "OrderRow",
-                                      "SQLiteHistoryStore", "StoreError", "open_store"}
+    assert set(store_pkg.__all__) == {"ENDED_STATUSES", "MAX_LIMIT", "BarRow", "HistoryStore", "SQLiteHistoryStore",
+                                      "StoreError", "open_store"}
     with open_store(tmp_path / "data") as s:
         assert isinstance(s, HistoryStore)
         assert (tmp_path / "data" / "history.sqlite3").exists()
@@ -369,9 +369,9 @@ def test_fills_paging_and_filters(backend: Backend, store: HistoryStore) -> None
 
 def test_persistence_across_close_and_reopen(backend: Backend) -> None:
     with backend.open() as s:
-        s.upsert_orders_bulk((1, BASE + i, f"c{i}", FUT, "BTCUSDT", "filled", 1000 + i, 1000 + i,
-                              odoc(BASE + i, "filled")) for i in range(250))
-        assert s.put_fills_bulk([(1, BASE + 7, BASE + 1, FUT, "BTCUSDT", 1001, fdoc(1, BASE + 7, BASE + 1))]) == 1
+        s.put_orders([(1, BASE + i, f"c{i}", FUT, "BTCUSDT", "filled", 1000 + i, 1000 + i, odoc(BASE + i, "filled"))
+                      for i in range(250)])
+        s.put_fill(1, BASE + 7, BASE + 1, FUT, "BTCUSDT", 1001, fdoc(1, BASE + 7, BASE + 1))
         put(s, 1, BASE + 1, "cancelled", updated=5000, v=9, coid="c1")
         before = all_pages(s, 1)
     with backend.open() as s:

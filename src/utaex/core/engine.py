@@ -47,7 +47,7 @@ from .commands import (
 )
 from .events import AccountEvent, BookEvent, Event, OrderEvent, PositionEvent
 from .instruments import Instrument, InstrumentSet
-from .ledger import Account, ApiKey, auto_repay
+from .ledger import Account, ApiKey, auto_repay, leverage_key
 from .numbers import DP, NumberError, parse_fixed
 from .order import Order
 from .positions import Position
@@ -101,6 +101,8 @@ class Engine:
         self.user_orders: dict[int, dict[int, Order]] = {}
         self.client_oids: dict[int, dict[str, Order]] = {}  # uid -> clientOid -> pending order
         self.positions: dict[tuple[int, str, str, str], Position] = {}
+        # the same positions per user, keyed (category, symbol, posSide): what reads of one user walk
+        self.user_positions: dict[int, dict[tuple[str, str, str], Position]] = {}
         self.books: dict[tuple[str, str], Book] = {}
         for inst in self.instruments.by_key.values():
             if inst.book_key not in self.books:
@@ -181,6 +183,46 @@ class Engine:
     def open_order_count(self) -> int:
         return sum(len(mine) for mine in self.user_orders.values())
 
+    # ---- reads (the gateway's view; callers never change what these return) -----------------------
+    def account(self, uid: int) -> Account | None:
+        return self.accounts.get(uid)
+
+    def api_key(self, api_key: str) -> ApiKey | None:
+        return self.keys.get(api_key)
+
+    def open_orders(self, uid: int, category: str = "", symbol: str = "") -> list[Order]:
+        """The user's pending orders (of one category and/or symbol when given), newest first."""
+        mine = self.user_orders.get(uid)
+        if not mine:
+            return []
+        return [mine[oid] for oid in sorted(mine, reverse=True)
+                if (not category or mine[oid].category == category) and (not symbol or mine[oid].symbol == symbol)]
+
+    def open_positions(self, uid: int, category: str = "", symbol: str = "", pos_side: str = "") -> list[Position]:
+        """The user's open (non-zero) positions, filtered when given, by (category, symbol, posSide)."""
+        mine = self.user_positions.get(uid)
+        if not mine:
+            return []
+        return [mine[k] for k in sorted(mine) if mine[k].qty and (not category or k[0] == category)
+                and (not symbol or k[1] == symbol) and (not pos_side or k[2] == pos_side)]
+
+    def position_of(self, uid: int, category: str, symbol: str, pos_side: str) -> Position | None:
+        """One position of the user, also when closed (size 0); None if it never existed."""
+        mine = self.user_positions.get(uid)
+        return mine.get((category, symbol, pos_side)) if mine else None
+
+    def open_interest(self, category: str, symbol: str) -> int:
+        """Lots held long on one contract (equal to the lots held short)."""
+        return sum(p.qty for (_, c, s, side), p in self.positions.items()
+                   if c == category and s == symbol and side == E.LONG)
+
+    def last_trade_price(self, inst: Instrument) -> int:
+        """Ticks of the instrument's book's last trade; 0 before the first."""
+        return self.last_price.get(inst.book_key, 0)
+
+    def book(self, inst: Instrument) -> Book:
+        return self.books[inst.book_key]
+
     # ---- helpers used by trading ------------------------------------------------------------------
     def new_id(self) -> int:
         candidate = ((self.now - ID_EPOCH_MS) << 22) | ((self.seed & 0x3FF) << 12)
@@ -210,9 +252,11 @@ class Engine:
         if pos is None:
             pos = self.positions[key] = Position(uid, category, symbol, side, leverage=leverage,
                                                  created=self.now, updated=self.now)
-        elif pos.qty == 0:
+            self.user_positions.setdefault(uid, {})[(category, symbol, side)] = pos
+        elif pos.qty == 0:  # a new position on the same key: its lifetime totals start again
             pos.leverage = leverage
             pos.created = self.now
+            pos.open_fee = pos.close_fee = 0
         return pos
 
     def register(self, order: Order, acct: Account) -> None:
@@ -413,7 +457,7 @@ class Engine:
             return X.reject(X.SYMBOL_NOT_FOUND, cmd.symbol)
         if cmd.leverage < 1 or cmd.leverage > inst.max_leverage:
             return X.reject(X.MAX_LEVERAGE)
-        acct.leverage[f"{cmd.category}:{cmd.symbol}"] = cmd.leverage
+        acct.leverage[leverage_key(cmd.category, cmd.symbol)] = cmd.leverage
         return cmd.leverage
 
     def _set_hold_mode(self, cmd: SetHoldMode) -> str | X.Reject:
@@ -423,7 +467,7 @@ class Engine:
         if cmd.hold_mode not in (E.ONE_WAY, E.HEDGE):
             return X.reject(X.PARAM_ERROR, "holdMode")
         if cmd.hold_mode != acct.hold_mode:
-            busy = acct.open_futures or any(p.qty for k, p in self.positions.items() if k[0] == cmd.uid)
+            busy = acct.open_futures or any(p.qty for p in self.user_positions.get(cmd.uid, {}).values())
             if busy:
                 return X.reject(X.UNSUPPORTED_POSITION_MODE_SWITCH)
             acct.hold_mode = cmd.hold_mode
@@ -502,6 +546,8 @@ class Engine:
             if order.in_book:
                 eng.books[eng.instruments.by_key[(order.category, order.symbol)].book_key].add(order)
         eng.positions = {(p.uid, p.category, p.symbol, p.pos_side): p for p in st.positions}
+        for p in st.positions:
+            eng.user_positions.setdefault(p.uid, {})[(p.category, p.symbol, p.pos_side)] = p
         eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
         eng.last_price = {(c, s): p for c, s, p in st.last_price}
         eng.settings, eng.reset_at = st.settings, st.reset_at

@@ -32,6 +32,19 @@ QTY_PRECISION = "25610"
 MIN_AMOUNT = "25611"
 PARAM_ERROR = "40017"
 PARAM_MISSING = "40034"
+# answered by the gateway (authentication, permissions, routing, rate limits), never by the engine
+KEY_EMPTY = "40001"
+SIGN_EMPTY = "40003"
+TIMESTAMP_EMPTY = "40004"
+TIMESTAMP_INVALID = "40005"
+KEY_INVALID = "40006"
+TIMESTAMP_EXPIRED = "40008"
+SIGN_INVALID = "40009"
+PASSPHRASE_EMPTY = "40011"
+PASSPHRASE_INVALID = "40012"
+NO_TRADE_PERMISSION = "40014"
+URL_NOT_FOUND = "40404"
+RATE_LIMITED = "429"
 
 MESSAGES: dict[str, str] = {
     SYSTEM_ERROR: "System error, please try again later",
@@ -58,6 +71,18 @@ MESSAGES: dict[str, str] = {
     MIN_AMOUNT: "Order quantity must be greater than the minimum order amount",
     PARAM_ERROR: "Parameter verification failed {0}",
     PARAM_MISSING: "Parameter {0} does not exist",
+    KEY_EMPTY: "ACCESS_KEY cannot be empty",
+    SIGN_EMPTY: "Signature cannot be empty",
+    TIMESTAMP_EMPTY: "ACCESS_TIMESTAMP cannot be empty",
+    TIMESTAMP_INVALID: "Invalid ACCESS_TIMESTAMP",
+    KEY_INVALID: "Invalid ACCESS_KEY",
+    TIMESTAMP_EXPIRED: "Request timestamp expired",
+    SIGN_INVALID: "sign signature error",
+    PASSPHRASE_EMPTY: "ACCESS_PASSPHRASE cannot be empty",
+    PASSPHRASE_INVALID: "apikey/password is incorrect",
+    NO_TRADE_PERMISSION: "Incorrect permissions, need trade (read & write) permission",
+    URL_NOT_FOUND: "Request URL NOT FOUND",
+    RATE_LIMITED: "Too Many Requests",
 }
 
 

@@ -12,6 +12,13 @@ from __future__ import annotations
 
 import msgspec
 
+DEFAULT_LEVERAGE = 10
+
+
+def leverage_key(category: str, symbol: str) -> str:
+    """The key of ``Account.leverage``: ``"CATEGORY:SYMBOL"``."""
+    return f"{category}:{symbol}"
+
 
 class Asset(msgspec.Struct, gc=False):
     balance: int = 0
@@ -37,10 +44,14 @@ class Account(msgspec.Struct):
     uid: int
     assets: dict[str, Asset] = msgspec.field(default_factory=dict)
     hold_mode: str = "one_way_mode"
-    leverage: dict[str, int] = msgspec.field(default_factory=dict)  # "CATEGORY:SYMBOL" -> leverage
+    leverage: dict[str, int] = msgspec.field(default_factory=dict)  # leverage_key(...) -> leverage
     open_spot: int = 0
     open_futures: int = 0
     deposited: dict[str, int] = msgspec.field(default_factory=dict)  # coin -> sum of deposits (what a reset restores)
+
+    def leverage_of(self, category: str, symbol: str) -> int:
+        """The leverage set for one futures instrument (``DEFAULT_LEVERAGE`` until set)."""
+        return self.leverage.get(leverage_key(category, symbol), DEFAULT_LEVERAGE)
 
     def asset(self, coin: str) -> Asset:
         a = self.assets.get(coin)

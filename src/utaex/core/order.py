@@ -4,7 +4,7 @@ Invariants:
 - ``price`` is in ticks (0 for market orders), ``qty``/``filled`` in lots; a spot market buy has
   ``qty == 0`` and its size in ``amount`` (quote units of 10**-18).
 - While an order is open, ``frozen == (qty - filled) * per_lot`` in ``frozen_coin``; it is 0 once the
-  order has ended (filled or cancelled), released through ``Engine._end_order`` only.
+  order has ended (filled or cancelled), released through ``Engine.end_order`` only.
 - ``cum_value`` and ``fee`` are exact coin units; ``status`` moves live -> partially_filled ->
   filled | cancelled and never back; once ended, an order object is final (nothing changes it again),
   which lets the venue record its history row later (gateway/venue.py).

@@ -5,6 +5,9 @@ Invariants:
   (USD units for inverse contracts); ``margin`` the initial margin held in the settle coin.
 - Closing ``c`` of ``q`` lots releases ``cost * c // q`` and ``margin * c // q`` (everything when the
   position closes fully), so what stays is exact and nothing is lost to rounding.
+- ``open_fee`` / ``close_fee`` are the fees charged (settle-coin units, >= 0) on the fills that opened /
+  closed this position since it last opened from size 0; a fill that closes and opens splits its fee
+  pro rata by quantity.
 - ``pending_close`` is the remaining quantity of the user's open closing orders on this position and
   never exceeds ``qty``.
 """
@@ -27,6 +30,8 @@ class Position(msgspec.Struct, gc=False):
     pending_close: int = 0
     created: int = 0
     updated: int = 0
+    open_fee: int = 0
+    close_fee: int = 0
 
     def take(self, lots: int) -> tuple[int, int]:
         """Remove ``lots`` from the position; returns (released cost, released margin)."""

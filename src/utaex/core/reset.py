@@ -33,6 +33,7 @@ def reset(eng: Engine, cmd: Reset) -> int:
         if pos.qty:
             events.append(PositionEvent(uid, category, symbol))
     eng.positions.clear()
+    eng.user_positions.clear()
     for key, book in sorted(eng.books.items()):  # emptied in place: views may hold the Book objects
         if book.bids or book.asks:
             events.append(BookEvent(*key))
@@ -83,7 +84,8 @@ def restore(eng: Engine, cmd: Reset, saved: Engine) -> int:
         book.bid_prices, book.ask_prices = theirs.bid_prices, theirs.ask_prices
     eng.accounts, eng.keys = saved.accounts, saved.keys
     eng.user_orders, eng.client_oids = saved.user_orders, saved.client_oids
-    eng.positions, eng.strategies = saved.positions, saved.strategies
+    eng.positions, eng.user_positions = saved.positions, saved.user_positions
+    eng.strategies = saved.strategies
     eng.deposits, eng.fees, eng.inverse_pnl = saved.deposits, saved.fees, saved.inverse_pnl
     eng.last_price = saved.last_price
     eng.next_uid = max(eng.next_uid, saved.next_uid)

@@ -173,7 +173,7 @@ def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> tuple[Order, Instru
     rests = otype == LIMIT and tif in (GTC, POST_ONLY)
     if inst.is_futures:
         order.hold_mode = acct.hold_mode
-        order.leverage = acct.leverage.get(f"{category}:{symbol}", 10)
+        order.leverage = acct.leverage_of(category, symbol)
         if acct.hold_mode == E.HEDGE:
             if cmd.pos_side not in (E.LONG, E.SHORT):
                 return _param("posSide")
@@ -504,6 +504,7 @@ def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, l
                 eng.inverse_pnl[coin] = eng.inverse_pnl.get(coin, 0) + gain
             settle.balance += gain
             pos.realized += gain
+            pos.close_fee += fee if close == lots else fee * close // lots
             pos.updated = eng.now
             pnl = gain
             if order.closing:
@@ -516,6 +517,7 @@ def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, l
             open_side = E.LONG if order.side == E.BUY else E.SHORT
     if open_side and left:
         pos = eng.position(uid, cat, sym, open_side, order.leverage)
+        pos.open_fee += fee if left == lots else fee - fee * (lots - left) // lots
         pos.qty += left
         pos.cost += left * price * inst.value_per_tick_lot
         m = left * margin_per_lot(inst, price, order.leverage)

@@ -159,7 +159,7 @@ def fill_doc(inst: Instrument, f: FillRow) -> dict[str, Any]:
 
 
 def mark_price(eng: Engine, inst: Instrument, fallback: int) -> int:
-    return eng.last_price.get(inst.book_key, fallback)
+    return eng.last_trade_price(inst) or fallback
 
 
 def unrealised(inst: Instrument, pos: Position, mark: int) -> int:
@@ -195,8 +195,8 @@ def position_doc(eng: Engine, inst: Instrument, pos: Position, hold_mode: str) -
         "markPrice": price_str(inst, mark),
         "breakEvenPrice": avg_price(inst, pos.cost, pos.qty),
         "totalFunding": "0",
-        "openFeeTotal": "0",
-        "closeFeeTotal": "0",
+        "openFeeTotal": fmt_amount(-pos.open_fee),
+        "closeFeeTotal": fmt_amount(-pos.close_fee),
         "createdTime": str(pos.created),
         "updatedTime": str(pos.updated),
     }
@@ -209,7 +209,7 @@ def usd_rate(eng: Engine, coin: str) -> tuple[int, int]:
     inst = eng.instruments.get(E.SPOT, coin + "USDT")
     if inst is None:
         return 0, 0
-    ticks = eng.last_price.get(inst.book_key, 0)
+    ticks = eng.last_trade_price(inst)
     return ticks * inst.tick_num, inst.tick_dp
 
 
@@ -217,11 +217,10 @@ def assets_doc(eng: Engine, acct: Account) -> dict[str, Any]:
     assets = []
     total_usd = 0
     upnl_usdt = 0
-    for (uid, cat, sym, _side), pos in eng.positions.items():
-        if uid == acct.uid and pos.qty and cat == E.USDT_FUTURES:
-            inst = eng.instruments.by_key[(cat, sym)]
-            entry = pos.cost // (pos.qty * inst.value_per_tick_lot)
-            upnl_usdt += unrealised(inst, pos, mark_price(eng, inst, entry))
+    for pos in eng.open_positions(acct.uid, E.USDT_FUTURES):
+        inst = eng.instruments.by_key[(pos.category, pos.symbol)]
+        entry = pos.cost // (pos.qty * inst.value_per_tick_lot)
+        upnl_usdt += unrealised(inst, pos, mark_price(eng, inst, entry))
     for coin in sorted(acct.assets):
         a = acct.assets[coin]
         equity = a.balance - a.debt

@@ -7,7 +7,8 @@ from typing import Any, TypeVar
 import msgspec
 
 from ..core import enums as E
-from ..core.instruments import Instrument
+from ..core import errors as X
+from ..core.instruments import Instrument, InstrumentSet
 from .errors import ApiError, missing, param_error
 
 T = TypeVar("T")
@@ -43,12 +44,12 @@ def category(value: str | None, *, required: bool = True, name: str = "category"
     return cat
 
 
-def instrument(venue_instruments: Any, cat: str, symbol: str | None) -> Instrument:
+def instrument(venue_instruments: InstrumentSet, cat: str, symbol: str | None) -> Instrument:
     if not symbol:
         raise missing("symbol")
     inst = venue_instruments.get(cat, symbol)
     if inst is None:
-        raise ApiError("25100", f"Trading pair {symbol} does not exist")
+        raise ApiError(X.SYMBOL_NOT_FOUND, X.reject(X.SYMBOL_NOT_FOUND, symbol).msg)
     return inst
 
 

@@ -8,16 +8,14 @@ orders no longer open) read back through ``history_orders``, ``fills`` and ``get
 from pathlib import Path
 from typing import Any
 
-from .base import ENDED_STATUSES, MAX_LIMIT, BarRow, FillRow, HistoryStore, OrderRow, StoreError
+from .base import ENDED_STATUSES, MAX_LIMIT, BarRow, HistoryStore, StoreError
 from .sqlite import SQLiteHistoryStore
 
 __all__ = [
     "ENDED_STATUSES",
     "MAX_LIMIT",
     "BarRow",
-    "FillRow",
     "HistoryStore",
-    "OrderRow",
     "SQLiteHistoryStore",
     "StoreError",
     "open_store",

@@ -37,7 +37,7 @@ Contract shared by every implementation (SQLite now, PostgreSQL later):
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from types import TracebackType
 from typing import NamedTuple
 
@@ -45,9 +45,7 @@ __all__ = [
     "ENDED_STATUSES",
     "MAX_LIMIT",
     "BarRow",
-    "FillRow",
     "HistoryStore",
-    "OrderRow",
     "StoreError",
     "clamp_limit",
     "parse_cursor",
@@ -62,32 +60,6 @@ ENDED_STATUSES: tuple[str, ...] = ("filled", "cancelled")
 
 class StoreError(RuntimeError):
     """The store cannot accept rows: it is closed, or its background writer failed."""
-
-
-class OrderRow(NamedTuple):
-    """One order version, in ``put_order`` argument order (plain tuples in this order work too)."""
-
-    uid: int
-    order_id: int
-    client_oid: str
-    category: str
-    symbol: str
-    status: str
-    created: int
-    updated: int
-    doc: bytes
-
-
-class FillRow(NamedTuple):
-    """One fill, in ``put_fill`` argument order (plain tuples in this order work too)."""
-
-    uid: int
-    exec_id: int
-    order_id: int
-    category: str
-    symbol: str
-    created: int
-    doc: bytes
 
 
 class BarRow(NamedTuple):
@@ -196,23 +168,6 @@ class HistoryStore(ABC):
         Returns the number of rows deleted. Blocking (it flushes first and may take a while): call it
         off the event loop, e.g. with ``asyncio.to_thread``.
         """
-
-    # ---- conveniences with portable default implementations ---------------------------------------
-    def upsert_orders_bulk(self, rows: Iterable[tuple[int, int, str, str, str, str, int, int, bytes]]) -> int:
-        """``put_order`` for every ``OrderRow``-shaped tuple (e.g. refresh from journal replay); returns the count."""
-        n = 0
-        for row in rows:
-            self.put_order(*row)
-            n += 1
-        return n
-
-    def put_fills_bulk(self, rows: Iterable[tuple[int, int, int, str, str, int, bytes]]) -> int:
-        """``put_fill`` for every ``FillRow``-shaped tuple; returns the count."""
-        n = 0
-        for row in rows:
-            self.put_fill(*row)
-            n += 1
-        return n
 
     def __enter__(self) -> HistoryStore:
         return self

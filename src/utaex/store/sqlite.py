@@ -3,7 +3,7 @@
 Durability: the database runs in WAL mode with ``synchronous=NORMAL`` and rows are committed by a
 background thread, so a crash (or power loss) may lose the unflushed tail and the last commits. That
 is by design: the command journal, not this store, is the source of truth; after a crash the gateway
-rebuilds/refreshes store rows from journal replay (``upsert_orders_bulk`` / ``put_fills_bulk``).
+rebuilds/refreshes store rows from journal replay (``put_order`` / ``put_fill``).
 
 Invariants:
 
@@ -20,7 +20,7 @@ Invariants:
 * Memory is bounded: when ``max_pending`` distinct keys are dirty, ``put_*`` waits for the writer
   to take the batch (backpressure); repeated puts of one key coalesce into one row.
 * Reads on the event-loop thread are index scans pinned with ``INDEXED BY`` and ``LIMIT <= 101``.
-* One connection per role: the writer thread owns its own; readers share one (serialised by a
+* One connection per role: the writer process owns its own; readers share one (serialised by a
   lock); ``prune`` opens a short-lived one and deletes in small transactions.
 """
 
@@ -38,6 +38,7 @@ from pathlib import Path
 
 import msgspec
 
+from ..core.enums import CATEGORIES
 from .base import ENDED_STATUSES, BarRow, HistoryStore, StoreError, clamp_limit, parse_cursor
 
 __all__ = ["SQLiteHistoryStore"]
@@ -90,7 +91,6 @@ CREATE TABLE IF NOT EXISTS {table} (
 # are compact (the gateway formats them when read), which keeps WITHOUT ROWID rows small.
 SHIP_ROWS = 4000  # rows per message to the writer process
 _SHIP_ENCODE = msgspec.msgpack.Encoder().encode
-CATEGORIES = ("SPOT", "MARGIN", "USDT-FUTURES", "COIN-FUTURES", "USDC-FUTURES")
 
 _UPSERT_ORDER = (
     "INSERT INTO orders (order_id, uid, client_oid, category, symbol, status, created, updated, doc)"
@@ -556,7 +556,7 @@ class SQLiteHistoryStore(HistoryStore):
         conn = _connect(self.path)
         try:
             for sql, params in steps:
-                while True:  # small transactions, so the writer thread never waits long for the lock
+                while True:  # small transactions, so the writer process never waits long for the lock
                     n = conn.execute(sql, params).rowcount
                     deleted += n
                     if n < _PRUNE_CHUNK:

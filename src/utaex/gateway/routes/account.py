@@ -5,33 +5,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...core import enums as E
+from ...core import errors as X
 from ...core.commands import SetHoldMode, SetLeverage
-from ...core.errors import Reject
+from ...core.ledger import Account
 from ...wire.requests import SetHoldModeRequest, SetLeverageRequest
 from .. import convert
 from .. import params as P
+from ..commands import raise_reject
 from ..errors import ApiError, param_error
 
 if TYPE_CHECKING:
     from ..app import App, Request
 
 
-def raise_reject(result: Any) -> None:
-    if isinstance(result, Reject):
-        raise ApiError(result.code, result.msg)
-
-
 def register(app: App) -> None:
     venue = app.venue
 
+    def account(uid: int) -> Account:
+        acct = venue.engine.account(uid)
+        if acct is None:  # an authenticated uid always has one
+            raise ApiError(X.USER_NOT_FOUND)
+        return acct
+
     @app.route("GET", "/api/v3/account/settings", auth="read", limit=20)
     async def settings(req: Request) -> Any:
-        eng = venue.engine
-        acct = eng.accounts[req.uid]
+        acct = account(req.uid)
         configs = []
-        for inst in eng.instruments.by_key.values():
+        for inst in venue.instruments.by_key.values():
             if inst.is_futures:
-                lev = acct.leverage.get(f"{inst.category}:{inst.symbol}", 10)
+                lev = acct.leverage_of(inst.category, inst.symbol)
                 configs.append({"category": inst.category, "symbol": inst.symbol, "marginMode": "crossed",
                                 "leverage": str(lev)})
         return {"uid": str(req.uid), "accountMode": "unified", "assetMode": "multi_assets",
@@ -39,8 +41,7 @@ def register(app: App) -> None:
 
     @app.route("GET", "/api/v3/account/assets", auth="read", limit=20)
     async def assets(req: Request) -> Any:
-        eng = venue.engine
-        return convert.assets_doc(eng, eng.accounts[req.uid])
+        return convert.assets_doc(venue.engine, account(req.uid))
 
     @app.route("GET", "/api/v3/account/fee-rate", auth="read", limit=3)
     async def fee_rate(req: Request) -> Any:
@@ -54,7 +55,7 @@ def register(app: App) -> None:
         body = P.decode_body(req.body, SetLeverageRequest)
         cat = P.category(body.category)
         if cat == E.MARGIN:
-            raise ApiError("25002", "Unsupported operation")
+            raise ApiError(X.UNSUPPORTED)
         if cat not in E.FUTURES:
             raise param_error("category")
         inst = P.instrument(venue.instruments, cat, body.symbol)

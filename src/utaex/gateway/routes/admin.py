@@ -6,14 +6,15 @@ import secrets
 import string
 from typing import TYPE_CHECKING, Any
 
+from ...core import errors as X
 from ...core.commands import CreateApiKey, CreateUser, Deposit
 from ...core.ledger import Account, ApiKey
 from ...core.numbers import DP, NumberError, parse_fixed
 from ...wire.requests import CreateKeyRequest, CreateUserRequest, DepositRequest
 from ...wire.signing import load_rsa_public_key
 from .. import params as P
+from ..commands import raise_reject
 from ..errors import ApiError, param_error
-from .account import raise_reject
 
 if TYPE_CHECKING:
     from ..app import App, Request
@@ -46,7 +47,7 @@ def _positive_amount(text: str) -> bool:
 async def create_user(venue: Venue, balances: dict[str, str], read_only: bool = False) -> dict[str, Any]:
     for coin, amount in balances.items():  # all checked before anything is created: all or nothing
         if coin not in venue.instruments.coins:
-            raise ApiError("25201", "Currency does not exist")
+            raise ApiError(X.COIN_NOT_FOUND)
         if not isinstance(amount, str) or not _positive_amount(amount):
             raise param_error(f"balances.{coin}")
     api_key, secret, passphrase = new_credentials()
@@ -78,8 +79,8 @@ def register(app: App) -> None:
 
     def uid_of(req: Request, suffix: str) -> int:
         raw = req.path[len("/admin/v1/users/"):-len(suffix)]
-        if not P.is_uint(raw) or len(raw) > 19 or int(raw) not in venue.engine.accounts:
-            raise ApiError("25005", "User does not exist")
+        if not P.is_uint(raw) or len(raw) > 19 or venue.engine.account(int(raw)) is None:
+            raise ApiError(X.USER_NOT_FOUND)
         return int(raw)
 
     async def create_key(req: Request) -> Any:

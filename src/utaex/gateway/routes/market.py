@@ -43,8 +43,7 @@ def futures_category(q: dict[str, str]) -> str:
 
 def open_interest_lots(venue: Any, inst: Instrument) -> int:
     """Open interest: the long side of every open position (equal to the short side)."""
-    return sum(p.qty for (_, c, s, side), p in venue.engine.positions.items()
-               if c == inst.category and s == inst.symbol and side == E.LONG)
+    return venue.engine.open_interest(inst.category, inst.symbol)
 
 
 def _page_int(q: dict[str, str], name: str, default: int, hi: int) -> int:

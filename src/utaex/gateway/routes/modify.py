@@ -16,9 +16,8 @@ from ...core.commands import ModifyBatch, ModifyItem, ModifyOrder
 from ...core.errors import Reject
 from ...wire.requests import ModifyOrderRequest
 from .. import params as P
+from ..commands import decode_array, ids, raise_reject
 from ..errors import ApiError, param_error
-from .account import raise_reject
-from .trade import decode_array, ids
 
 if TYPE_CHECKING:
     from ..app import App, Request

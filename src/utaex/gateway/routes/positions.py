@@ -11,8 +11,8 @@ from ...core.maxopen import max_open
 from ...core.numbers import fmt_amount, format_fixed
 from ...wire.requests import ClosePositionsRequest, MaxOpenRequest
 from .. import params as P
+from ..commands import raise_reject
 from ..errors import ApiError, param_error
-from .account import raise_reject
 
 if TYPE_CHECKING:
     from ..app import App, Request

@@ -57,10 +57,10 @@ def register(app: App) -> None:
 
     def ticker(cat: str, inst: Any) -> dict[str, Any]:
         eng = venue.engine
-        book = eng.books[inst.book_key]
+        book = eng.book(inst)
         now = int(time.time() * 1000)
         day = venue.market.day(inst.book_key, now)
-        last = eng.last_price.get(inst.book_key, 0)
+        last = eng.last_trade_price(inst)
         bid = book.depth("buy", 1)
         ask = book.depth("sell", 1)
         if day:
@@ -112,7 +112,7 @@ def register(app: App) -> None:
         cat = P.category(q.get("category"))
         inst = P.instrument(instruments, cat, q.get("symbol"))
         limit = P.int_param(q, "limit", 5, 1, 200)
-        book = venue.engine.books[inst.book_key]
+        book = venue.engine.book(inst)
         doc = {
             "a": [[convert.price_num(inst, p), convert.qty_num(inst, s)] for p, s in book.depth("sell", limit)],
             "b": [[convert.price_num(inst, p), convert.qty_num(inst, s)] for p, s in book.depth("buy", limit)],

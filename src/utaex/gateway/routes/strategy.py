@@ -1,5 +1,5 @@
-"""Strategy (TP/SL) endpoints: place, modify, cancel, unfilled and history strategy orders, and the
-preset TP/SL fields of place-order / place-batch turned into the engine's ``TpslSpec``."""
+"""Strategy (TP/SL) endpoints: place, modify, cancel, unfilled and history strategy orders (the preset
+TP/SL fields of a request become the engine's ``TpslSpec`` in ``gateway/commands.py``)."""
 
 from __future__ import annotations
 
@@ -12,31 +12,18 @@ from ...core.strategy import Strategy
 from ...wire.requests import (
     CancelStrategyRequest,
     ModifyStrategyRequest,
-    PlaceOrderRequest,
     PlaceStrategyRequest,
 )
 from .. import convert
 from .. import params as P
+from ..commands import raise_reject, tpsl_spec
 from ..errors import param_error
-from .account import raise_reject
 
 if TYPE_CHECKING:
     from ..app import App, Request
 
 DAY_MS = 86_400_000
 HISTORY_WINDOW_MS = 90 * DAY_MS
-
-
-def tpsl_spec(body: PlaceOrderRequest | PlaceStrategyRequest | ModifyStrategyRequest) -> TpslSpec | None:
-    """The TP/SL fields of a request as the engine's spec (None when the request has none)."""
-    values = (body.takeProfit, body.stopLoss, body.tpTriggerBy, body.slTriggerBy, body.tpOrderType,
-              body.slOrderType, body.tpLimitPrice, body.slLimitPrice)
-    if not any(v is not None for v in values):
-        return None
-    tp, sl, tp_by, sl_by, tp_type, sl_type, tp_limit, sl_limit = (v or "" for v in values)
-    return TpslSpec(take_profit=tp, stop_loss=sl, tp_trigger_by=P.lower(tp_by), sl_trigger_by=P.lower(sl_by),
-                    tp_order_type=P.lower(tp_type), sl_order_type=P.lower(sl_type), tp_limit_price=tp_limit,
-                    sl_limit_price=sl_limit)
 
 
 def strategy_doc(inst: Instrument, s: Strategy, *, history: bool = False, held: int = 0) -> dict[str, Any]:

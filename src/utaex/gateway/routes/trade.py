@@ -3,15 +3,13 @@ order queries, fills and positions."""
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from ...core import enums as E
-from ...core.commands import CancelAll, CancelBatch, CancelItem, CancelOrder, PlaceBatch, PlaceOrder
-from ...core.errors import Reject
-from ...core.order import Order
+from ...core import errors as X
+from ...core.commands import CancelAll
 from ...wire.requests import (
     CancelBatchItem,
     CancelOrderRequest,
@@ -21,111 +19,25 @@ from ...wire.requests import (
 )
 from .. import convert
 from .. import params as P
+from ..commands import (
+    cancel_results,
+    decode_array,
+    ids,
+    place_results,
+    raise_reject,
+    to_cancel,
+    to_cancel_batch,
+    to_place,
+    to_place_batch,
+)
 from ..errors import ApiError, param_error
-from .account import raise_reject
-from .strategy import tpsl_spec
 
 if TYPE_CHECKING:
     from ..app import App, Request
 
-BATCH_MAX = 20
 DAY_MS = 86_400_000
 HISTORY_WINDOW_MS = 90 * DAY_MS
 RANGE_MAX_MS = 30 * DAY_MS
-
-
-def ids(order: Order) -> dict[str, str]:
-    return {"orderId": str(order.order_id), "clientOid": order.client_oid}
-
-
-def to_place(uid: int, ts: int, body: PlaceOrderRequest) -> PlaceOrder:
-    cat = P.category(body.category)
-    return PlaceOrder(
-        ts=ts, uid=uid, category=cat, symbol=body.symbol, side=P.lower(body.side), order_type=P.lower(body.orderType),
-        qty=body.qty, price=body.price or "", tif=P.lower(body.timeInForce, E.GTC), pos_side=P.lower(body.posSide),
-        reduce_only=P.yes_no(body.reduceOnly, "reduceOnly"), client_oid=body.clientOid or "",
-        stp_mode=P.lower(body.stpMode, "none"), tpsl=tpsl_spec(body),
-    )
-
-
-def decode_array(body: bytes, typ: Any, what: str) -> list[Any]:
-    items = P.decode_body(body, list[typ])
-    if not items:
-        raise param_error(f"{what} must not be empty")
-    if len(items) > BATCH_MAX:
-        raise param_error(f"{what} cannot exceed {BATCH_MAX} orders")
-    return items
-
-
-# ---- shared by REST and the WebSocket trade topics (gateway/ws/trade.py) ---------------------------------
-def to_place_batch(uid: int, ts: int, items: list[PlaceOrderRequest]) -> PlaceBatch:
-    orders = [to_place(uid, ts, b) for b in items]
-    if len({o.category for o in orders}) > 1:
-        raise param_error("category must be the same for all orders")
-    return PlaceBatch(ts=ts, uid=uid, orders=orders)
-
-
-def place_results(orders: list[PlaceOrder], results: list[Any]) -> list[dict[str, str]]:
-    """Per-item answers of a batch place, in request order."""
-    out = []
-    for given, res in zip(orders, results, strict=True):
-        if isinstance(res, Reject):
-            out.append({"orderId": "", "clientOid": given.client_oid, "code": res.code, "msg": res.msg})
-        else:
-            out.append(ids(res))
-    return out
-
-
-def to_cancel(uid: int, ts: int, body: CancelOrderRequest) -> CancelOrder:
-    if not body.orderId and not body.clientOid:
-        raise P.missing("orderId")
-    cat = P.category(body.category, required=False)
-    return CancelOrder(ts=ts, uid=uid, order_id=body.orderId or "", client_oid=body.clientOid or "",
-                       category=cat, symbol=body.symbol or "")
-
-
-@functools.lru_cache(maxsize=4096)
-def _item_category(instruments: Any, category: str | None, symbol: str | None, scoped: bool) -> str:
-    """The canonical category of a cancel item naming ``category``/``symbol`` (raises for bad ones).
-    Pure for a given instrument set, so the answers for valid pairs are memoised."""
-    cat = P.category(category, required=scoped)
-    if not symbol:
-        if scoped:
-            raise P.missing("symbol")
-    elif cat and instruments.get(cat, symbol) is None:
-        raise ApiError("25100", f"Trading pair {symbol} does not exist")
-    return cat
-
-
-def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments: Any, *,
-                    scoped: bool = True) -> CancelBatch:
-    """Batch cancel (docs/decisions.md): ``scoped`` (REST) requires category and symbol in every item; the WebSocket
-    ``batch-cancel`` items name only orderId/clientOid and resolve among all the user's pending orders
-    (a category or symbol given there is still checked and used as a filter)."""
-    cats = set()
-    cmd_items = []
-    for item in items:
-        cat = _item_category(instruments, item.category, item.symbol, scoped)
-        if cat:
-            cats.add(cat)
-        cmd_items.append(CancelItem(order_id=item.orderId or "", client_oid=item.clientOid or "",
-                                    category=cat, symbol=item.symbol or ""))
-    if len(cats) > 1:
-        raise param_error("category must be the same for all orders")
-    return CancelBatch(ts=ts, uid=uid, items=cmd_items)
-
-
-def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dict[str, str]]:
-    """Per-item answers of a batch cancel, in request order: the real ids, or the ids as given plus code and msg."""
-    out = []
-    append = out.append
-    for given, res in zip(items, results, strict=True):
-        if type(res) is Reject:
-            append({"orderId": given.orderId or "", "clientOid": given.clientOid or "",
-                    "code": res.code, "msg": res.msg})
-        else:
-            append(ids(res))
-    return out
 
 
 class _Created(msgspec.Struct):
@@ -203,7 +115,7 @@ def register(app: App) -> None:
         if not oid and not coid:
             raise P.missing("orderId")
         if oid and not P.is_id(oid):
-            raise ApiError("25204", "Order does not exist")  # names no order (and must not reach int()/SQLite)
+            raise ApiError(X.ORDER_NOT_FOUND)  # names no order (and must not reach int()/SQLite)
         eng = venue.engine
         order = eng.find_pending(req.uid, oid, coid)
         if order is not None:
@@ -213,7 +125,7 @@ def register(app: App) -> None:
         else:
             doc = venue.history().get_order(req.uid, client_oid=coid)
         if doc is None or (eng.reset_at and created_of(doc) < eng.reset_at):  # gone with a venue reset
-            raise ApiError("25204", "Order does not exist")
+            raise ApiError(X.ORDER_NOT_FOUND)
         return convert.stored_order_doc(instruments, doc)
 
     @app.route("GET", "/api/v3/trade/unfilled-orders", auth="read", limit=20)
@@ -224,13 +136,9 @@ def register(app: App) -> None:
         start, end = P.opt_int(q, "startTime"), P.opt_int(q, "endTime")
         limit = P.int_param(q, "limit", 100, 1, 100)
         cursor = P.opt_id(q, "cursor")
-        mine = venue.engine.user_orders.get(req.uid, {})
         picked = []
-        for oid in sorted(mine, reverse=True):
-            if cursor is not None and oid >= cursor:
-                continue
-            o = mine[oid]
-            if (cat and o.category != cat) or (symbol and o.symbol != symbol):
+        for o in venue.engine.open_orders(req.uid, cat, symbol):
+            if cursor is not None and o.order_id >= cursor:
                 continue
             if (start is not None and o.created < start) or (end is not None and o.created > end):
                 continue
@@ -291,12 +199,9 @@ def register(app: App) -> None:
         symbol = q.get("symbol") or ""
         pos_side = q.get("posSide") or ""
         eng = venue.engine
-        acct = eng.accounts[req.uid]
-        out = []
-        for (uid, c, s, side), pos in sorted(eng.positions.items()):
-            if uid != req.uid or c != cat or pos.qty == 0:
-                continue
-            if (symbol and s != symbol) or (pos_side and side != pos_side):
-                continue
-            out.append(convert.position_doc(eng, instruments.by_key[(c, s)], pos, acct.hold_mode))
-        return {"list": out}
+        acct = eng.account(req.uid)
+        if acct is None:
+            raise ApiError(X.USER_NOT_FOUND)
+        hold_mode = acct.hold_mode
+        return {"list": [convert.position_doc(eng, instruments.by_key[(pos.category, pos.symbol)], pos, hold_mode)
+                         for pos in eng.open_positions(req.uid, cat, symbol, pos_side)]}

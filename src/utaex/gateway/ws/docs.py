@@ -80,7 +80,7 @@ def fill_ws(doc: dict[str, Any]) -> dict[str, Any]:
 
 def account_ws(eng: Engine, uid: int) -> dict[str, Any] | None:
     """The Account-Channel document of one user (None for an unknown uid)."""
-    acct = eng.accounts.get(uid)
+    acct = eng.account(uid)
     if acct is None:
         return None
     a = convert.assets_doc(eng, acct)
@@ -111,14 +111,14 @@ def position_ws(eng: Engine, uid: int, category: str = "", symbol: str = "") -> 
 
     A position whose size went to zero is still reported (``positionStatus`` ``ended``) when named by
     category and symbol, so that a client learns it was closed."""
-    acct = eng.accounts.get(uid)
+    acct = eng.account(uid)
     if acct is None:
         return []
     if category:
-        found = [eng.positions.get((uid, category, symbol, side)) for side in (E.LONG, E.SHORT)]
+        found = [eng.position_of(uid, category, symbol, side) for side in (E.LONG, E.SHORT)]
         chosen = [p for p in found if p is not None]
     else:
-        chosen = [p for (u, _c, _s, _side), p in eng.positions.items() if u == uid and p.qty]
+        chosen = eng.open_positions(uid)
     out = []
     for pos in chosen:
         cat, sym = pos.category, pos.symbol

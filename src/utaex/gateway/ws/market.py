@@ -146,7 +146,7 @@ class MarketFeeds:
         venue = self.hub.venue
         inst = venue.instruments.get(*bk)
         assert inst is not None
-        return venue.engine.books[bk], inst
+        return venue.engine.book(inst), inst
 
     @staticmethod
     def _strings(inst: Instrument, levels: list[tuple[int, int]]) -> Levels:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from ...core.errors import Reject
 from ...wire.requests import ModifyOrderRequest
 from .. import params as P
+from ..commands import decode_array, ids
 from ..errors import ApiError
 from ..routes.modify import modify_results, to_modify, to_modify_batch
-from ..routes.trade import decode_array, ids
 from .frames import encode
 
 if TYPE_CHECKING:

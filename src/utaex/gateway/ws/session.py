@@ -175,7 +175,7 @@ class WsEndpoint:
         throttle = self.app.auth_throttle
         if throttle is not None and throttle.per_ip.blocked(addr, time.monotonic()):
             raise WsError(C.TOO_MANY_REQUESTS, "Request too many: too many failed logins")
-        api = self.app.venue.engine.keys.get(key)
+        api = self.app.venue.engine.api_key(key)
         if api is None:
             raise self._failed(addr, None, WsError(C.INVALID_KEY))
         if throttle is not None and throttle.per_key.blocked(key, time.monotonic()):

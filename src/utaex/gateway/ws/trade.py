@@ -3,7 +3,7 @@
 
 Invariants:
 - Same logic as REST: requests are decoded by the REST request structs and turned into commands by
-  the helpers of ``routes/trade.py``; per-item results come from the same functions, so a WS
+  the helpers of ``gateway/commands.py``; per-item results come from the same functions, so a WS
   ``batch-cancel`` answers item for item like ``POST /api/v3/trade/cancel-batch`` (plus Bitget's WS
   ``code "0"``/``msg "Success"`` on successful items). Its items name only orderId/clientOid and
   resolve among all of the user's pending orders (docs/decisions.md, Batch cancel).
@@ -26,23 +26,25 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ...core.errors import Reject
+from ...core import errors as X
 from ...wire.requests import CancelBatchItem, CancelOrderRequest, PlaceOrderRequest
 from .. import params as P
-from ..errors import ApiError
-from ..faults import WS_TRADE_EFFECTS, Fault
-from ..routes.trade import (
+from ..commands import (
     cancel_results,
     decode_array,
     ids,
     place_results,
+    raise_reject,
     to_cancel,
     to_cancel_batch,
     to_place,
     to_place_batch,
 )
+from ..errors import ApiError, param_error
+from ..faults import WS_TRADE_EFFECTS, Fault
 from . import modify
 from .codes import (
+    CHANNEL_NOT_FOUND,
     LOGIN_REQUIRED,
     MESSAGES,
     PARAM_ERROR,
@@ -94,12 +96,12 @@ class TradeOps:
         try:
             handler = self.handlers.get(topic) if isinstance(topic, str) else None
             if handler is None or not isinstance(topic, str):
-                raise WsError("30001", f"topic:{topic} doesn't exist")
+                raise WsError(CHANNEL_NOT_FOUND, f"topic:{topic} doesn't exist")
             api = conn.api
             if api is None:
                 raise WsError(LOGIN_REQUIRED)
             if api.read_only:
-                raise ApiError("40014", "Incorrect permissions, need trade (read & write) permission")
+                raise ApiError(X.NO_TRADE_PERMISSION)
             path = REST_PATH[topic]
             route = self.app.routes.get(("POST", path))
             limiter = self.app.limiter
@@ -154,13 +156,13 @@ class TradeOps:
     @staticmethod
     def _one(args: list[dict[str, Any]]) -> dict[str, Any]:
         if len(args) != 1:
-            raise ApiError("40017", "Parameter verification failed args must hold exactly one order")
+            raise param_error("args must hold exactly one order")
         return args[0]
 
     @staticmethod
     def _place_items(category: Any, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if category is not None and not isinstance(category, str):
-            raise ApiError("40017", "Parameter verification failed category")
+            raise param_error("category")
         out = []
         for a in args:
             item = {WS_RENAMES.get(k, k): v for k, v in a.items()}
@@ -174,8 +176,7 @@ class TradeOps:
         body = P.decode_body(encode(item), PlaceOrderRequest)
         cmd = to_place(uid, self.venue.now_ms(), body)
         result = await self.venue.execute(cmd)
-        if isinstance(result, Reject):
-            raise ApiError(result.code, result.msg)
+        raise_reject(result)
         return [{"symbol": result.symbol, **ids(result), "cTime": str(result.created)}]
 
     async def batch_place(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -191,8 +192,7 @@ class TradeOps:
             item.setdefault("category", category)
         body = P.decode_body(encode(item), CancelOrderRequest)
         result = await self.venue.execute(to_cancel(uid, self.venue.now_ms(), body))
-        if isinstance(result, Reject):
-            raise ApiError(result.code, result.msg)
+        raise_reject(result)
         return [ids(result)]
 
     async def batch_cancel(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
