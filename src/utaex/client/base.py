@@ -140,7 +140,7 @@ def unwrap(status: int, content: bytes) -> Any:
 def finish(call: Call[T], status: int, content: bytes) -> T:
     """Decode the answer to ``call`` into its typed result."""
     data = _decoder(call.type).decode(unwrap_raw(status, content))
-    return call.convert(data) if call.convert is not None else data  # type: ignore[no-any-return]
+    return call.convert(data) if call.convert is not None else data
 
 
 class BaseClient:

@@ -25,8 +25,8 @@ class Book:
         self.key = (category, symbol)
         self.bids: dict[int, dict[int, Order]] = {}
         self.asks: dict[int, dict[int, Order]] = {}
-        self.bid_prices = SortedList()
-        self.ask_prices = SortedList()
+        self.bid_prices: SortedList[int] = SortedList()
+        self.ask_prices: SortedList[int] = SortedList()
 
     def add(self, order: Order) -> None:
         price = order.price

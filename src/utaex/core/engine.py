@@ -149,7 +149,8 @@ class Engine:
         """Apply one command; returns its result (a value or ``Reject``) and the events it caused."""
         if cmd.ts > self.now:
             self.now = cmd.ts
-        self.events = events = []
+        events: list[Event] = []
+        self.events = events
         result = self._handlers[type(cmd)](cmd)
         if self.strategies.busy:
             triggers.after_step(self)
@@ -322,17 +323,18 @@ class Engine:
         """An order with a preset TP/SL: the preset is checked first; once accepted the order carries it
         and ``triggers.after_step`` arms it on the position at the order's fills."""
         inst = self.instruments.by_key.get((cmd.category, cmd.symbol))
-        if inst is None or cmd.uid not in self.accounts:
+        tpsl = cmd.tpsl
+        if inst is None or cmd.uid not in self.accounts or tpsl is None:
             return trading.place(self, cmd)  # answers the same rejection as without a preset
         price = 0
         if cmd.order_type == E.LIMIT:
             ticks = trading._price_ticks(inst, cmd.price)
-            if type(ticks) is not int:
+            if isinstance(ticks, X.Reject):
                 return ticks
             price = ticks
         hedge_close = self.accounts[cmd.uid].hold_mode == E.HEDGE and (cmd.side == E.BUY) == (cmd.pos_side == E.SHORT)
-        legs = strategy.check_preset(self, inst, cmd.tpsl, cmd.side, price, cmd.reduce_only or hedge_close)
-        if type(legs) is not strategy.Legs:
+        legs = strategy.check_preset(self, inst, tpsl, cmd.side, price, cmd.reduce_only or hedge_close)
+        if isinstance(legs, X.Reject):
             return legs
         preset_orders = self.strategies.preset_orders
         result = trading.place(self, cmd)

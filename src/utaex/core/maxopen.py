@@ -46,7 +46,7 @@ def max_open(eng: Engine, uid: int, category: str, symbol: str, order_type: str,
         return X.reject(X.PARAM_ERROR, "side")
     if order_type == E.LIMIT:
         ticks = _price_ticks(inst, price)
-        if type(ticks) is not int:
+        if isinstance(ticks, X.Reject):
             return ticks
     elif order_type == E.MARKET:
         book = eng.books[inst.book_key]
@@ -57,7 +57,7 @@ def max_open(eng: Engine, uid: int, category: str, symbol: str, order_type: str,
     lots = 0
     if size:
         got = _qty_lots(inst, size, symbol)
-        if type(got) is not int:
+        if isinstance(got, X.Reject):
             return got
         lots = got
     if not inst.is_futures:

@@ -116,7 +116,7 @@ def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
         price = inst.price_cache.get(text, 0)
         if not price:
             ticks = _price_ticks(inst, text)
-            if type(ticks) is not int:
+            if isinstance(ticks, X.Reject):
                 return ticks
             price = ticks
     text = item.qty
@@ -124,7 +124,7 @@ def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
         qty = inst.lot_cache.get(text, 0)
         if not qty:
             lots = _qty_lots(inst, text, order.symbol)
-            if type(lots) is not int:
+            if isinstance(lots, X.Reject):
                 return lots
             qty = lots
     coid = item.new_client_oid

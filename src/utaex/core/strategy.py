@@ -191,7 +191,7 @@ def _leg(inst: Instrument, price: str, by: str, otype: str, limit: str,
             return X.reject(X.PARAM_MISSING, names[0])
         return 0, "market", E.MARKET, 0
     ticks = _ticks(inst, price, names[0], codes[0], codes[1])
-    if type(ticks) is not int:
+    if isinstance(ticks, X.Reject):
         return ticks
     by = by or "market"
     if by not in TRIGGER_BY:
@@ -204,7 +204,7 @@ def _leg(inst: Instrument, price: str, by: str, otype: str, limit: str,
         if not limit:
             return X.reject(X.PARAM_MISSING, names[3])
         checked = _ticks(inst, limit, names[3], codes[2], codes[3])
-        if type(checked) is not int:
+        if isinstance(checked, X.Reject):
             return checked
         limit_ticks = checked
     return ticks, by, otype, limit_ticks
@@ -217,11 +217,11 @@ SL_NAMES = ("stopLoss", "slTriggerBy", "slOrderType", "slLimitPrice")
 def parse_legs(inst: Instrument, spec: TpslSpec) -> Legs | X.Reject:
     tp = _leg(inst, spec.take_profit, spec.tp_trigger_by, spec.tp_order_type, spec.tp_limit_price, TP_NAMES,
               ("25606", "25602", "25608", "25604"))
-    if type(tp) is not tuple:
+    if isinstance(tp, X.Reject):
         return tp
     sl = _leg(inst, spec.stop_loss, spec.sl_trigger_by, spec.sl_order_type, spec.sl_limit_price, SL_NAMES,
               ("25607", "25603", "25609", "25605"))
-    if type(sl) is not tuple:
+    if isinstance(sl, X.Reject):
         return sl
     if not tp[0] and not sl[0]:
         return X.reject(X.PARAM_MISSING, "takeProfit")
@@ -296,13 +296,13 @@ def place(eng: Engine, cmd: PlaceStrategy) -> Strategy | X.Reject:
     if pos is None or pos.qty == 0:
         return rej("25601")
     legs = parse_legs(inst, cmd.spec)
-    if type(legs) is not Legs:
+    if isinstance(legs, X.Reject):
         return legs
     book = eng.strategies
     qty = 0
     if cmd.qty:
         checked = _lots(inst, cmd.qty)
-        if type(checked) is not int:
+        if isinstance(checked, X.Reject):
             return checked
         qty = checked
     if mode == PARTIAL:
@@ -361,12 +361,12 @@ def modify(eng: Engine, cmd: ModifyStrategy) -> Strategy | X.Reject:
     if given.take_profit and not given.tp_order_type and old.tp_order_type == E.LIMIT and not given.tp_limit_price:
         merged.tp_limit_price = old.tp_limit_price
     legs = parse_legs(inst, merged)
-    if type(legs) is not Legs:
+    if isinstance(legs, X.Reject):
         return legs
     qty = s.qty
     if cmd.qty:
         checked = _lots(inst, cmd.qty)
-        if type(checked) is not int:
+        if isinstance(checked, X.Reject):
             return checked
         qty = checked
     pos = eng.positions.get((s.uid, s.category, s.symbol, s.pos_side))
@@ -404,7 +404,7 @@ def check_preset(eng: Engine, inst: Instrument, spec: TpslSpec, side: str, price
     if closing:
         return rej("25612")
     legs = parse_legs(inst, spec)
-    if type(legs) is not Legs:
+    if isinstance(legs, X.Reject):
         return legs
     pos_side = E.LONG if side == E.BUY else E.SHORT
     if price:

@@ -140,7 +140,7 @@ def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> tuple[Order, Instru
         price = inst.price_cache.get(cmd.price, 0)
         if not price:
             ticks = _price_ticks(inst, cmd.price)
-            if type(ticks) is not int:
+            if isinstance(ticks, X.Reject):
                 return ticks
             price = ticks
     amount = 0
@@ -159,7 +159,7 @@ def validate(eng: Engine, cmd: PlaceOrder, acct: Account) -> tuple[Order, Instru
         lots = inst.lot_cache.get(cmd.qty, 0)
         if not lots:
             checked = _qty_lots(inst, cmd.qty, symbol)
-            if type(checked) is not int:
+            if isinstance(checked, X.Reject):
                 return checked
             lots = checked
         if price and lots * price * inst.value_per_tick_lot < inst.min_notional_units:
@@ -295,7 +295,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
     if acct is None:
         return X.reject(X.USER_NOT_FOUND)
     checked = validate(eng, cmd, acct)
-    if type(checked) is not tuple:
+    if isinstance(checked, X.Reject):
         return checked
     order, inst = checked
     book = eng.books[inst.book_key]

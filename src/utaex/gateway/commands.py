@@ -8,7 +8,8 @@ code and message) before any command exists; per-item answers keep request order
 from __future__ import annotations
 
 import functools
-from typing import Any
+from types import GenericAlias
+from typing import Any, TypeVar
 
 from ..core import enums as E
 from ..core import errors as X
@@ -26,6 +27,7 @@ from ..wire.requests import (
 from . import params as P
 from .errors import ApiError, param_error
 
+T = TypeVar("T")
 BATCH_MAX = 20
 
 
@@ -61,8 +63,8 @@ def to_place(uid: int, ts: int, body: PlaceOrderRequest) -> PlaceOrder:
     )
 
 
-def decode_array(body: bytes, typ: Any, what: str) -> list[Any]:
-    items = P.decode_body(body, list[typ])
+def decode_array(body: bytes, typ: type[T], what: str) -> list[T]:
+    items: list[T] = P.decode_body(body, GenericAlias(list, (typ,)))  # list[typ], built at run time
     if not items:
         raise param_error(f"{what} must not be empty")
     if len(items) > BATCH_MAX:
@@ -129,7 +131,7 @@ def to_cancel_batch(uid: int, ts: int, items: list[CancelBatchItem], instruments
 
 def cancel_results(items: list[CancelBatchItem], results: list[Any]) -> list[dict[str, str]]:
     """Per-item answers of a batch cancel, in request order: the real ids, or the ids as given plus code and msg."""
-    out = []
+    out: list[dict[str, str]] = []
     append = out.append
     for given, res in zip(items, results, strict=True):
         if type(res) is Reject:

@@ -462,7 +462,8 @@ class SQLiteHistoryStore(HistoryStore):
             return ((not category or r[3] == category) and (order_id is None or r[2] == order_id)
                     and (start is None or r[5] >= start) and (end is None or r[5] <= end))
 
-        where, params = ["uid = ?"], [uid]
+        where: list[str] = ["uid = ?"]
+        params: list[object] = [uid]
         if order_id is not None:
             where.append("order_id = ?")
             params.append(order_id)

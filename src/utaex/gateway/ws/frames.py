@@ -70,7 +70,7 @@ def push_prefix(arg: dict[str, str], action: str) -> bytes:
     return b'{"action":"' + action.encode() + b'","arg":' + encode(arg) + b',"data":'
 
 
-def push(prefix: bytes, data: list[object] | bytes, ts: int) -> bytes:
+def push(prefix: bytes, data: Sequence[object] | bytes, ts: int) -> bytes:
     """A complete push payload: ``prefix`` + data list + ``,"ts":<ts>}``."""
     body = data if isinstance(data, bytes) else encode(data)
     return b"".join((prefix, body, b',"ts":', str(ts).encode(), b"}"))

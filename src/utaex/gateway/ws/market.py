@@ -247,7 +247,7 @@ class MarketFeeds:
                 mirror.seq = seq
                 fanout(("books", bk), [push(push_prefix(public_arg("books", bk), "update"), [data], ts)])
         for n in DEPTHS:
-            key = ("booksN", bk, n)
+            key: tuple[Any, ...] = ("booksN", bk, n)
             if key in subs:
                 top = self._top(book, inst, n)
                 if self.last_top.get((bk, n)) != top:
