@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 
+from ..core import errors as X
 from ..core.ledger import ApiKey
 from ..wire.envelope import SUCCESS_CODE, SUCCESS_MSG, Envelope
 from .auth import AuthThrottle, authenticate
@@ -227,12 +228,12 @@ class App:
             payload = self.encode(Envelope(err.code, err.msg, int(time.time() * 1000), None))
         except VenueFailed:  # journal failure: not acknowledged, the venue is stopping (docs/decisions.md)
             status = 503
-            payload = self.encode(Envelope("25000", "System error, please try again later",
+            payload = self.encode(Envelope(X.SYSTEM_ERROR, "System error, please try again later",
                                            int(time.time() * 1000), None))
         except Exception:
             log.exception("unexpected error on %s %s", method, path)
             status = 500
-            payload = self.encode(Envelope("25000", "System error, please try again later",
+            payload = self.encode(Envelope(X.SYSTEM_ERROR, "System error, please try again later",
                                            int(time.time() * 1000), None))
         await send({"type": "http.response.start", "status": status, "headers": headers_out})
         await send({"type": "http.response.body", "body": payload})
@@ -277,7 +278,7 @@ class App:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BODY:
-                raise ApiError("40017", f"Parameter verification failed body larger than {MAX_BODY} bytes")
+                raise ApiError(X.PARAM_ERROR, f"Parameter verification failed body larger than {MAX_BODY} bytes")
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
@@ -287,4 +288,4 @@ class App:
         auth = headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else ""
         if not token or not hmac.compare_digest(token.encode(), self.admin_token.encode()):
-            raise ApiError("40014", "Incorrect permissions, admin bearer token required", 401)
+            raise ApiError(X.NO_TRADE_PERMISSION, "Incorrect permissions, admin bearer token required", 401)

@@ -18,6 +18,7 @@ import hmac
 import time
 from typing import Any
 
+from ..core import errors as X
 from ..core.ledger import ApiKey
 from ..wire.signing import prehash, query_variants, verify_hmac, verify_rsa
 from .errors import ApiError, rate_limited
@@ -67,28 +68,28 @@ def authenticate(keys: dict[str, ApiKey], headers: dict[str, str], method: str, 
                  throttle: AuthThrottle | None = None) -> ApiKey:
     key = headers.get("access-key")
     if not key:
-        raise ApiError("40001", "ACCESS_KEY cannot be empty")
+        raise ApiError(X.KEY_EMPTY)
     sign = headers.get("access-sign")
     if not sign:
-        raise ApiError("40003", "Signature cannot be empty")
+        raise ApiError(X.SIGN_EMPTY)
     ts = headers.get("access-timestamp")
     if not ts:
-        raise ApiError("40004", "ACCESS_TIMESTAMP cannot be empty")
+        raise ApiError(X.TIMESTAMP_EMPTY)
     passphrase = headers.get("access-passphrase")
     if not passphrase:
-        raise ApiError("40011", "ACCESS_PASSPHRASE cannot be empty")
+        raise ApiError(X.PASSPHRASE_EMPTY)
     if throttle is not None and throttle.per_ip.blocked(client, time.monotonic()):
         raise rate_limited()
     api = keys.get(key)
     if api is None:
-        err = ApiError("40006", "Invalid ACCESS_KEY")
+        err = ApiError(X.KEY_INVALID)
         raise throttle.fail(client, None, err) if throttle is not None else err
     if throttle is not None and throttle.per_key.blocked(key, time.monotonic()):
         raise rate_limited()
     if not (ts.isascii() and ts.isdigit()) or len(ts) > 16:
-        raise ApiError("40005", "Invalid ACCESS_TIMESTAMP")
+        raise ApiError(X.TIMESTAMP_INVALID)
     if abs(now_ms - int(ts)) > WINDOW_MS:
-        raise ApiError("40008", "Request timestamp expired")
+        raise ApiError(X.TIMESTAMP_EXPIRED)
     ok = False
     for query in query_variants(raw_query) if raw_query else ("",):
         message = prehash(ts, method, path, query, body)
@@ -99,11 +100,11 @@ def authenticate(keys: dict[str, ApiKey], headers: dict[str, str], method: str, 
         if ok:
             break
     if not ok:
-        err = ApiError("40009", "sign signature error")
+        err = ApiError(X.SIGN_INVALID)
         raise throttle.fail(client, key, err) if throttle is not None else err
     if not passphrase_matches(passphrase, api.passphrase):
-        err = ApiError("40012", "apikey/password is incorrect")
+        err = ApiError(X.PASSPHRASE_INVALID)
         raise throttle.fail(client, key, err) if throttle is not None else err
     if write and api.read_only:
-        raise ApiError("40014", "Incorrect permissions, need trade (read & write) permission")
+        raise ApiError(X.NO_TRADE_PERMISSION)
     return api

@@ -9,6 +9,7 @@ appends the new frames to its ``__traceback__``, which then grows (and holds fra
 
 from __future__ import annotations
 
+from ..core import errors as X
 from ..core.errors import MESSAGES
 
 
@@ -21,16 +22,16 @@ class ApiError(Exception):
 
 
 def param_error(detail: str) -> ApiError:
-    return ApiError("40017", f"Parameter verification failed {detail}".strip())
+    return ApiError(X.PARAM_ERROR, f"Parameter verification failed {detail}".strip())
 
 
 def missing(name: str) -> ApiError:
-    return ApiError("40034", f"Parameter {name} does not exist")
+    return ApiError(X.PARAM_MISSING, f"Parameter {name} does not exist")
 
 
 def rate_limited() -> ApiError:
-    return ApiError("429", "Too Many Requests", 429)
+    return ApiError(X.RATE_LIMITED, "Too Many Requests", 429)
 
 
 def not_found() -> ApiError:
-    return ApiError("40404", "Request URL NOT FOUND", 404)
+    return ApiError(X.URL_NOT_FOUND, "Request URL NOT FOUND", 404)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from ...core import errors as X
 from ...core.commands import Configure, Reset, SaveState
 from ...core.errors import Reject
 from ...wire.requests import ResetRequest, SaveStateRequest
@@ -50,7 +51,7 @@ def register(app: App) -> None:
     async def delete_fault(req: Request) -> Any:
         fault_id = req.path[len("/admin/v1/faults/"):]
         if not faults.remove(fault_id):
-            raise ApiError("40034", f"Fault {fault_id[:20]} does not exist")
+            raise ApiError(X.PARAM_MISSING, f"Fault {fault_id[:20]} does not exist")
         await journal_faults()
         return {"removed": "1"}
 
@@ -65,7 +66,7 @@ def register(app: App) -> None:
         venue.countdowns.clear()
         removed = await venue.execute(Reset(ts=venue.now_ms(), keep_users=body.users, name=body.name or ""))
         if isinstance(removed, Reject):
-            raise ApiError("40034", f"State {(body.name or '')[:64]} does not exist")
+            raise ApiError(X.PARAM_MISSING, f"State {(body.name or '')[:64]} does not exist")
         if faults.active:
             faults.clear()
             await journal_faults()
@@ -77,7 +78,7 @@ def register(app: App) -> None:
         body = P.decode_body(req.body, SaveStateRequest)
         result = await venue.execute(SaveState(ts=venue.now_ms(), name=body.name))
         if isinstance(result, Reject):
-            raise ApiError("40017", "Parameter verification failed name (1-64 characters)")
+            raise ApiError(X.PARAM_ERROR, "Parameter verification failed name (1-64 characters)")
         return {"name": body.name, "openOrders": str(result)}
 
     @app.route("GET", "/admin/v1/states", auth="admin")

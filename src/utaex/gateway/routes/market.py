@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ...core import enums as E
+from ...core import errors as X
 from ...core.numbers import DP, fmt_amount, format_fixed
 from .. import convert, funding
 from .. import params as P
@@ -79,7 +80,7 @@ def register(app: App) -> None:
             raise missing("symbol")
         found = [i for c in FUTURES if (i := instruments.get(c, symbol)) is not None]
         if not found:
-            raise ApiError("25100", f"Trading pair {symbol} does not exist")
+            raise ApiError(X.SYMBOL_NOT_FOUND, f"Trading pair {symbol} does not exist")
         now = venue.now_ms()
         out = []
         for inst in found:

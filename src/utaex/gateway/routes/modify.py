@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...core import errors as X
 from ...core.commands import ModifyBatch, ModifyItem, ModifyOrder
 from ...core.errors import Reject
 from ...wire.requests import ModifyOrderRequest
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 def to_modify_item(body: ModifyOrderRequest, instruments: Any) -> ModifyItem:
     cat = P.category(body.category, required=False)
     if cat and body.symbol and instruments.get(cat, body.symbol) is None:
-        raise ApiError("25100", f"Trading pair {body.symbol} does not exist")
+        raise ApiError(X.SYMBOL_NOT_FOUND, f"Trading pair {body.symbol} does not exist")
     return ModifyItem(order_id=body.orderId or "", client_oid=body.clientOid or "", category=cat,
                       symbol=body.symbol or "", qty=body.qty or "", price=body.price or "",
                       new_client_oid=body.newClientOid or "", auto_cancel=P.yes_no(body.autoCancel, "autoCancel"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...core import enums as E
+from ...core import errors as X
 from ...core.commands import ClosePositions
 from ...core.errors import Reject
 from ...core.maxopen import max_open
@@ -49,7 +50,7 @@ def register(app: App) -> None:
         nothing (docs/decisions.md); a coin that does not exist is an error, as on Bitget."""
         coin = req.query.get("coin") or ""
         if coin and coin.upper() not in instruments.coins:
-            raise ApiError("25201", "Currency does not exist")
+            raise ApiError(X.COIN_NOT_FOUND)
         return []
 
     @app.route("POST", "/api/v3/account/max-open-available", auth="read", limit=5)

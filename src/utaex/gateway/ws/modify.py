@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...core import errors as X
 from ...core.errors import Reject
 from ...wire.requests import ModifyOrderRequest
 from .. import params as P
@@ -28,7 +29,7 @@ OK = {"code": "0", "msg": "Success"}
 
 def _items(category: Any, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if category is not None and not isinstance(category, str):
-        raise ApiError("40017", "Parameter verification failed category")
+        raise ApiError(X.PARAM_ERROR, "Parameter verification failed category")
     out = []
     for a in args:
         item = dict(a)
@@ -43,7 +44,7 @@ def _items(category: Any, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def modify_order(venue: Venue, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
     if len(args) != 1:
-        raise ApiError("40017", "Parameter verification failed args must hold exactly one order")
+        raise ApiError(X.PARAM_ERROR, "Parameter verification failed args must hold exactly one order")
     body = P.decode_body(encode(_items(category, args)[0]), ModifyOrderRequest)
     result = await venue.execute(to_modify(uid, venue.now_ms(), body, venue.instruments))
     if isinstance(result, Reject):
