@@ -195,8 +195,26 @@ class CancelStrategy(Command, tag="xs"):
     symbol: str = ""
 
 
+# ---- market data (core/market.py): driven by the simulator's virtual clock -------------------------------
+class IndexQuote(msgspec.Struct, kw_only=True):
+    """One instrument's index price at the tick's time: a plain decimal string on its tick grid."""
+
+    category: str
+    symbol: str
+    price: str
+
+
+class MarketTick(Command, tag="mt"):
+    """A step of the market's clock at ``ts``: record the given index prices, recompute every futures
+    instrument's mark price, fire mark-price triggers, check liquidations and settle funding when ``ts``
+    crosses a funding time. Instruments without a given index keep their last one (or follow the last
+    trade price if they never had one)."""
+
+    index: list[IndexQuote] = []
+
+
 AnyCommand = (
     CreateUser | CreateApiKey | Deposit | PlaceOrder | PlaceBatch | CancelOrder | CancelBatch | CancelAll
     | ModifyOrder | ModifyBatch | SetLeverage | SetHoldMode | ClosePositions | Configure | Reset | PlaceStrategy
-    | ModifyStrategy | CancelStrategy | SaveState
+    | ModifyStrategy | CancelStrategy | SaveState | MarketTick
 )

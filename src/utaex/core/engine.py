@@ -20,7 +20,7 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from . import modify, strategy, trading, triggers
+from . import market, modify, strategy, trading, triggers
 from .book import Book
 from .close import close_positions
 from .commands import (
@@ -34,6 +34,7 @@ from .commands import (
     CreateApiKey,
     CreateUser,
     Deposit,
+    MarketTick,
     ModifyBatch,
     ModifyOrder,
     ModifyStrategy,
@@ -81,6 +82,7 @@ class State(msgspec.Struct):
     strategies: list[strategy.Strategy] = []
     strategy_history: list[strategy.Strategy] = []
     saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (without saved states)
+    prices: list[market.Prices] = []  # index/mark of the futures instruments (core/market.py)
 
 
 class Engine:
@@ -118,6 +120,7 @@ class Engine:
         self.reset_at = 0  # timestamp of the latest Reset (history before it is not shown)
         self.strategies = strategy.StrategyBook()
         self.saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (saved states left out)
+        self.market = market.MarketPrices()  # index and mark prices (MarketTick)
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -142,6 +145,7 @@ class Engine:
             PlaceStrategy: lambda cmd: strategy.place(self, cmd),
             ModifyStrategy: lambda cmd: strategy.modify(self, cmd),
             CancelStrategy: lambda cmd: strategy.cancel(self, cmd),
+            MarketTick: lambda cmd: market.tick(self, cmd),
         }
 
     # ---- the door ---------------------------------------------------------------------------------
@@ -524,6 +528,7 @@ class Engine:
             last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
             settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
             strategies=live, strategy_history=past, saved=dict(sorted(self.saved.items())),
+            prices=self.market.dump(),
         )
 
     def snapshot(self) -> bytes:
@@ -554,6 +559,7 @@ class Engine:
         eng.last_price = {(c, s): p for c, s, p in st.last_price}
         eng.settings, eng.reset_at = st.settings, st.reset_at
         eng.saved = dict(st.saved)
+        eng.market.load(st.prices)
         eng.strategies.load(st.strategies, st.strategy_history,
                             [o.order_id for o in st.orders if o.preset is not None])
         return eng

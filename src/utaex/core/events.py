@@ -71,5 +71,15 @@ class StrategyEvent(msgspec.Struct, gc=False):
     strategy: Strategy
 
 
+class MarkPriceChanged(msgspec.Struct, gc=False):
+    """A market tick moved a futures instrument's index and/or mark price (ticks) at ``ts``."""
+
+    category: str
+    symbol: str
+    index: int
+    mark: int
+    ts: int
+
+
 Event = (OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent
-         | StrategyEvent)
+         | StrategyEvent | MarkPriceChanged)
