@@ -89,13 +89,14 @@ def test_failures_from_one_address_are_throttled(venue: Server) -> None:
 
 # ---- the WebSocket login follows the same rules ---------------------------------------------------------
 def ws_login(srv: Server, creds: dict[str, str], **override: str) -> str:
-    """The code a private WebSocket login answers (``"0"`` on success)."""
+    """The code a private WebSocket login answers, as text (``"0"`` on success)."""
     ts = str(int(time.time()))
     args = {"apiKey": creds["apiKey"], "passphrase": creds["passphrase"], "timestamp": ts,
             "sign": ws_login_sign(creds["secretKey"], ts), **override}
     with websockets.sync.client.connect(f"ws://127.0.0.1:{srv.port}/v3/ws/private", open_timeout=10) as ws:
         ws.send(json.dumps({"op": "login", "args": [args]}))
         reply = json.loads(ws.recv(timeout=10))
+    assert type(reply["code"]) is int, reply  # every v3 WS event's code is a JSON number
     return str(reply["code"])
 
 

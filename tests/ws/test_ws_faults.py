@@ -15,8 +15,8 @@ from ws_support import AsyncRest, collect, login, open_ws, order_docs, recv, sub
 from support import Server, start_server
 
 ORDER = {"instType": "UTA", "topic": "order"}
-BOOKS5 = {"instType": "SPOT", "topic": "books5", "symbol": "BTCUSDT"}
-TICKER = {"instType": "SPOT", "topic": "ticker", "symbol": "BTCUSDT"}
+BOOKS5 = {"instType": "spot", "topic": "books5", "symbol": "BTCUSDT"}
+TICKER = {"instType": "spot", "topic": "ticker", "symbol": "BTCUSDT"}
 
 
 @pytest.fixture(scope="module")

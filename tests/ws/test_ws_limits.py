@@ -105,7 +105,7 @@ def test_more_than_10_messages_a_second_closes_the_connection(limited_server: Se
             with pytest.raises(ConnectionClosed):
                 while True:
                     replies.append(await recv(ws))
-            assert replies[:10] == ["pong"] * 10 and replies[10]["code"] == "30006"
+            assert replies[:10] == ["pong"] * 10 and replies[10]["code"] == 30006
             assert ws.close_code == 1008
 
     asyncio.run(main())
@@ -121,7 +121,7 @@ def test_at_most_100_connections_per_ip(limited_server: Server) -> None:
                 assert await recv(ws) == "pong"
             async with open_ws(limited_server, private=False) as extra:
                 reply = await recv(extra)
-                assert reply["event"] == "error" and reply["code"] == "30007"
+                assert reply["event"] == "error" and reply["code"] == 30007
                 with pytest.raises(ConnectionClosed):
                     await recv(extra)
                 assert extra.close_code == 1008

@@ -42,7 +42,8 @@ async def recv(ws: ClientConnection, timeout: float = 5.0) -> Msg:
 async def login(ws: ClientConnection, creds: dict[str, str]) -> Msg:
     await ws.send(login_frame(creds))
     reply = await recv(ws)
-    assert reply == {"event": "login", "code": "0", "msg": ""}, reply
+    assert reply["event"] == "login" and reply["code"] == 0 and type(reply["code"]) is int, reply  # a JSON number
+    assert set(reply) == {"event", "code", "connId"} and reply["connId"], reply
     return reply
 
 

@@ -173,12 +173,15 @@ export class Feed {
       return;
     }
     if (msg.event === "login") {
-      if (String(msg.code) === "0") this.opened();
+      if (Number(msg.code) === 0) this.opened(); // a JSON number on the wire, as on the live venue
       return;
     }
     if (msg.event === "error" || msg.event) {
       this.onEvent(msg);
-      if (msg.event === "error" && this.login && !this.ready) this.closed = true; // bad login: don't retry
+      if (msg.event === "error" && this.login && !this.ready) { // bad login: the venue keeps the socket, we don't retry
+        this.closed = true;
+        this.ws.close();
+      }
       return;
     }
     if (!msg.arg) return;

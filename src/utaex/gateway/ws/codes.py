@@ -5,8 +5,14 @@ The connection-level codes (300xx) are Bitget's WebSocket codes as ccxt.pro maps
 RateLimitExceeded); business failures of trade ops reuse the REST/engine codes (25xxx, 40017 ...),
 which error-code/websocket.md lists too.
 
-Invariant: every error the server sends is ``{"event":"error","code":<string>,"msg":<string>}``, with
-the request's ``arg`` (subscribe/unsubscribe) or ``id``/``topic`` (trade) echoed when known.
+Invariants:
+- Every event the server sends carries ``code`` as a JSON number, as the live venue does
+  (reference/live-behaviour.md): ``{"event":"error","code":30004,"msg":"..."}``, with the request's
+  ``arg`` (subscribe/unsubscribe) echoed when known; codes are kept as strings inside (``WsError``).
+- The one exception is the WS trading API (``op: "trade"``): its answers, which echo the request's
+  ``id``, keep string codes (``"0"`` on success), because that is what clients written against the live
+  venue compare with (tiagosiebler's ``bitget-api`` 3.2.x resolves a trade answer only on
+  ``code === "0"``); see ``trade_error_event``.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ MESSAGES = {
     CHANNEL_NOT_FOUND: "Channel does not exist",
     ILLEGAL_REQUEST: "Illegal request",
     INVALID_OP: "Invalid op",
-    LOGIN_REQUIRED: "User needs to log in",
+    LOGIN_REQUIRED: "User not logged in/User must be logged in",
     LOGIN_FAILED: "Login failed",
     TOO_MANY_REQUESTS: "Request too many",
     OVER_LIMIT: "Request over limit, connection close",
@@ -41,7 +47,7 @@ MESSAGES = {
     INVALID_PASSPHRASE: "Invalid ACCESS_PASSPHRASE",
     INVALID_TIMESTAMP: "Invalid ACCESS_TIMESTAMP",
     TIMESTAMP_EXPIRED: "Request timestamp expired",
-    INVALID_SIGN: "Invalid signature",
+    INVALID_SIGN: "Invalid sign",
     PARAM_ERROR: "Param error",
     AT_MOST: "{0} can be used at most",
     RATE_LIMITED: "Too Many Requests",
@@ -59,5 +65,16 @@ class WsError(Exception):
         self.msg = msg if msg is not None else MESSAGES.get(code, "")
 
 
+def wire_code(code: str) -> int | str:
+    """``code`` as an event carries it: a JSON number (a non-numeric code stays text)."""
+    return int(code) if code.isascii() and code.isdigit() else code
+
+
 def error_event(code: str, msg: str, **extra: object) -> dict[str, object]:
+    """A connection-level error event (numeric ``code``)."""
+    return {"event": "error", **extra, "code": wire_code(code), "msg": msg}
+
+
+def trade_error_event(code: str, msg: str, **extra: object) -> dict[str, object]:
+    """An error answer of the WS trading API (string ``code``, as on the live venue)."""
     return {"event": "error", **extra, "code": code, "msg": msg}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections import deque
 from typing import Any
 
@@ -44,7 +45,7 @@ def _fast_protocol(send: Any) -> Any:
 
 class Connection:
     __slots__ = ("_delayed", "_detour", "_queue", "_queued", "_send", "_wake", "_writer", "addr", "api",
-                 "close_reason", "closed", "dropping", "fault_frames", "last_seen", "max_queue", "msg_times",
+                 "close_reason", "closed", "conn_id", "dropping", "fault_frames", "last_seen", "max_queue", "msg_times",
                  "private", "proto", "sub_times", "subs", "tasks")
 
     def __init__(self, send: Any, addr: str, private: bool, max_queue: int, msgs_per_s: int = 10,
@@ -55,6 +56,7 @@ class Connection:
         self.max_queue = max_queue
         self.proto = _fast_protocol(send)
         self.api: Any = None  # ApiKey once logged in
+        self.conn_id = secrets.token_hex(8)  # the login answer's ``connId``
         self.subs: dict[tuple[Any, ...], dict[str, str]] = {}  # hub key -> the arg as subscribed
         self.tasks: set[asyncio.Task[None]] = set()
         self.msg_times: deque[float] = deque(maxlen=max(1, msgs_per_s))  # times of the last messages

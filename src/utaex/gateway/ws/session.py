@@ -3,8 +3,13 @@
 Invariants:
 - One reader per connection handles its messages in arrival order; trade ops run as tasks (so several
   can share one journal flush) and answer when durable. Text ``ping`` is answered with text ``pong``.
-- Private topics and trade ops need a successful ``login`` on the private endpoint; a failed login
-  answers ``{"event":"error",...}`` and closes the connection, as Bitget does.
+- Private topics and trade ops need a successful ``login`` on the private endpoint (else ``30004``). A
+  login answers ``{"event":"login","code":0,"connId":...}``; a failed one answers
+  ``{"event":"error","code":30015,"msg":"Invalid sign"}`` (or its own code) and the connection stays
+  open, as on the live venue (reference/live-behaviour.md); failures feed the auth throttle.
+- Every event's ``code`` is a JSON number, except the answers of ``op: "trade"`` (gateway/ws/codes.py).
+- Private topics take ``instType`` literally ``UTA``; public topics lowercase instTypes (``spot``,
+  ``usdt-futures``); anything else is ``30001`` "doesn't exist".
 - Login accepts extra top-level keys (ccxt sends ``url``) and a timestamp in seconds or milliseconds,
   valid for 30 s; the signature is over ``timestamp + "GET" + "/user/verify"`` (HMAC or RSA keys).
 - Subscribe/unsubscribe accept extra top-level keys (ccxt sends ``"uta": true``) and answer one ack
@@ -25,7 +30,7 @@ from ...core import enums as E
 from ...wire.signing import WS_LOGIN_METHOD, WS_LOGIN_PATH, verify_hmac, verify_rsa
 from ..auth import passphrase_matches
 from . import codes as C
-from .codes import WsError, error_event
+from .codes import WsError, error_event, trade_error_event
 from .conn import Connection
 from .frames import Batch, decode
 from .hub import PRIVATE_TOPICS, Hub, Limits
@@ -132,8 +137,10 @@ class WsEndpoint:
             else:
                 raise WsError(C.INVALID_OP, f"Invalid op: {op}")
         except WsError as err:
-            extra = {"id": msg["id"]} if op == "trade" and "id" in msg else {}
-            conn.send_doc(error_event(err.code, err.msg, **extra))
+            if op == "trade" and "id" in msg:  # an answer of the WS trading API
+                conn.send_doc(trade_error_event(err.code, err.msg, id=msg["id"]))
+            else:
+                conn.send_doc(error_event(err.code, err.msg))
         except Exception:  # a bug must not take the connection down silently
             log.exception("ws request failed: %.200s", text)
             conn.send_doc(error_event(C.SYSTEM_ERROR, C.MESSAGES[C.SYSTEM_ERROR]))
@@ -144,15 +151,14 @@ class WsEndpoint:
             raise WsError(C.INVALID_OP, "Invalid op: login is served on /v3/ws/private")
         try:
             api = self._verify(msg, conn.addr)
-        except WsError as err:
+        except WsError as err:  # the connection stays open (live venue); the throttle counts failures
             conn.send_doc(error_event(err.code, err.msg))
-            await conn.close(POLICY, f"login failed: {err.code} {err.msg}")
             return
         if conn.api is not None and conn.api.uid != api.uid:
             for key in [k for k in conn.subs if k[0] in PRIVATE_TOPICS]:
                 self.hub.unsubscribe(conn, key)
         conn.api = api
-        conn.send_doc({"event": "login", "code": "0", "msg": ""})
+        conn.send_doc({"event": "login", "code": 0, "connId": conn.conn_id})
 
     def _verify(self, msg: dict[str, Any], addr: str) -> Any:
         """The login's key, checked as REST checks one (gateway/auth.py): signature before passphrase,
@@ -248,12 +254,12 @@ class WsEndpoint:
         if not isinstance(topic, str) or not isinstance(inst_type, str):
             raise WsError(C.PARAM_ERROR, "Param error: instType and topic are required")
         if conn.private:
-            if inst_type.upper() != "UTA" or topic not in PRIVATE_TOPICS:
+            if inst_type != "UTA" or topic not in PRIVATE_TOPICS:
                 raise WsError(C.CHANNEL_NOT_FOUND, f"instType:{inst_type},topic:{topic} doesn't exist")
             if conn.api is None:
                 raise WsError(C.LOGIN_REQUIRED)
             return (topic, conn.uid)
-        if topic not in PUBLIC_TOPICS:
+        if topic not in PUBLIC_TOPICS or inst_type != inst_type.lower():
             raise WsError(C.CHANNEL_NOT_FOUND, f"instType:{inst_type},topic:{topic} doesn't exist")
         cat = inst_type.upper()
         symbol = arg.get("symbol") or arg.get("instId")

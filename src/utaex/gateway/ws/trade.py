@@ -51,7 +51,7 @@ from .codes import (
     RATE_LIMITED,
     SYSTEM_ERROR,
     WsError,
-    error_event,
+    trade_error_event,
 )
 from .frames import encode
 
@@ -121,10 +121,11 @@ class TradeOps:
                     return
             conn.send_doc({"event": "trade", **head, "args": out, **OK, "ts": str(int(time.time() * 1000))})
         except (WsError, ApiError) as err:
-            conn.send_doc(error_event(err.code, err.msg, **head, ts=str(int(time.time() * 1000))))
+            conn.send_doc(trade_error_event(err.code, err.msg, **head, ts=str(int(time.time() * 1000))))
         except Exception:  # a bug: answer and log instead of leaving the request unanswered
             log.exception("ws trade %s failed", topic)
-            conn.send_doc(error_event(SYSTEM_ERROR, MESSAGES[SYSTEM_ERROR], **head, ts=str(int(time.time() * 1000))))
+            conn.send_doc(trade_error_event(SYSTEM_ERROR, MESSAGES[SYSTEM_ERROR], **head,
+                                            ts=str(int(time.time() * 1000))))
 
     async def _faulty(self, fault: Fault, handler: Handler, uid: int, category: Any, args: list[dict[str, Any]],
                       topic: str) -> list[dict[str, str]]:
