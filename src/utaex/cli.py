@@ -69,14 +69,31 @@ def main() -> None:
               help="History store: postgresql://USER@HOST:PORT/DB (default: SQLite in the data dir).")
 @click.option("--scenario", "scenario_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML scenario: users, opening orders, a schedule of faults and orders (docs/testing.md).")
+@click.option("--market", default="on", show_default=True, envvar="UTAEX_MARKET", metavar="on|off|FILE",
+              help="on: simulated makers and takers trade every default book; off: a quiet venue (exact books, "
+                   "for tests); FILE: on, with the reference price replayed from a CSV of trades or candles "
+                   "(docs/market.md). Env UTAEX_MARKET.")
+@click.option("--clock", "clock", default="realtime", show_default=True, metavar="realtime|step|SPEED",
+              help="The virtual clock at start: real time, stepped (POST /admin/v1/clock/advance), or real "
+                   "time SPEED times as fast. Ignored when the data dir holds a journaled clock.")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,
-          seed: int, log_level: str, store_url: str | None, scenario_path: Path | None) -> None:
+          seed: int, log_level: str, store_url: str | None, scenario_path: Path | None, market: str,
+          clock: str) -> None:
     """Start the venue (creates a funded demo account on first start)."""
     from .gateway.server import serve as run
 
+    if market not in ("on", "off") and not Path(market).is_file():
+        raise click.BadParameter(f"{market!r} is neither on, off nor a readable file", param_hint="--market")
+    if clock not in ("realtime", "step"):
+        try:
+            if not 0 < float(clock) <= 10_000:
+                raise ValueError
+        except ValueError:
+            raise click.BadParameter(f"{clock!r}: realtime, step or a speed in (0, 10000]",
+                                     param_hint="--clock") from None
     run(host, port, data_dir, fsync=durability == "fsync", rate_limit=not no_rate_limit, config_path=config_path,
         admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url,
-        scenario_path=scenario_path)
+        scenario_path=scenario_path, market=market, clock=clock)
 
 
 # -- shared options and output -----------------------------------------------------------------------------------

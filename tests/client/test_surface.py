@@ -63,7 +63,8 @@ METHODS = {
     "history_strategy_orders": "/api/v3/trade/history-strategy-orders",
 }
 ADMIN_METHODS = ("create_user", "create_api_key", "deposit", "audit", "add_fault", "faults", "clear_faults",
-                 "delete_fault", "reset")
+                 "delete_fault", "reset", "clock", "set_clock", "advance", "set_price", "save_state",
+                 "restore_state")
 
 
 def test_public_names():

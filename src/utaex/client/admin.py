@@ -74,6 +74,30 @@ class AdminClient(SyncTransport, _AdminBase):
         """The venue back to its start state; ``users=False`` drops users and keys too."""
         return self.call(E.reset(users))
 
+    def clock(self) -> R.ClockState:
+        """The virtual clock: mode, speed, ``now`` (ms)."""
+        return self.call(E.clock())
+
+    def set_clock(self, mode: str, speed: float | None = None) -> R.ClockState:
+        """``step`` (time moves only by ``advance``) or ``realtime`` at ``speed`` times the wall clock."""
+        return self.call(E.set_clock(mode, speed))
+
+    def advance(self, ms: int) -> R.ClockState:
+        """Step the clock ``ms`` forward, running everything due meanwhile (step mode)."""
+        return self.call(E.advance(ms))
+
+    def set_price(self, category: str, symbol: str, price: Number) -> R.ReferencePrice:
+        """Move an instrument's reference (index) price; makers re-quote around it."""
+        return self.call(E.set_price(category, symbol, price))
+
+    def save_state(self, name: str) -> R.SavedState:
+        """Keep the venue's state under ``name``."""
+        return self.call(E.save_state(name))
+
+    def restore_state(self, name: str) -> R.ResetResult:
+        """Back to the state saved under ``name``."""
+        return self.call(E.restore_state(name))
+
 
 class AsyncAdminClient(_AdminBase):
     """Async admin client: the methods of :class:`AdminClient`, awaited."""
@@ -135,3 +159,27 @@ class AsyncAdminClient(_AdminBase):
     async def reset(self, users: bool = True) -> R.ResetResult:
         """The venue back to its start state; ``users=False`` drops users and keys too."""
         return await self.call(E.reset(users))
+
+    async def clock(self) -> R.ClockState:
+        """The virtual clock: mode, speed, ``now`` (ms)."""
+        return await self.call(E.clock())
+
+    async def set_clock(self, mode: str, speed: float | None = None) -> R.ClockState:
+        """``step`` (time moves only by ``advance``) or ``realtime`` at ``speed`` times the wall clock."""
+        return await self.call(E.set_clock(mode, speed))
+
+    async def advance(self, ms: int) -> R.ClockState:
+        """Step the clock ``ms`` forward, running everything due meanwhile (step mode)."""
+        return await self.call(E.advance(ms))
+
+    async def set_price(self, category: str, symbol: str, price: Number) -> R.ReferencePrice:
+        """Move an instrument's reference (index) price; makers re-quote around it."""
+        return await self.call(E.set_price(category, symbol, price))
+
+    async def save_state(self, name: str) -> R.SavedState:
+        """Keep the venue's state under ``name``."""
+        return await self.call(E.save_state(name))
+
+    async def restore_state(self, name: str) -> R.ResetResult:
+        """Back to the state saved under ``name``."""
+        return await self.call(E.restore_state(name))

@@ -14,10 +14,12 @@ import msgspec
 
 from ..wire import responses as R
 from ..wire.requests import (
+    AdvanceRequest,
     CancelBatchItem,
     CancelOrderRequest,
     CancelStrategyRequest,
     CancelSymbolRequest,
+    ClockRequest,
     ClosePositionsRequest,
     CountdownRequest,
     CreateKeyRequest,
@@ -29,7 +31,9 @@ from ..wire.requests import (
     ModifyStrategyRequest,
     PlaceOrderRequest,
     PlaceStrategyRequest,
+    PriceRequest,
     ResetRequest,
+    SaveStateRequest,
     SetHoldModeRequest,
     SetLeverageRequest,
 )
@@ -448,6 +452,39 @@ def delete_fault(fault_id: str) -> Call[int]:
 def reset(users: bool = True) -> Call[R.ResetResult]:
     """Back to the start state (``users=False``: users and keys dropped too)."""
     return Call("POST", "/admin/v1/reset", body=ResetRequest(users=users), signed=False, type=R.ResetResult)
+
+
+# -- the virtual clock, reference prices and saved states (docs/market.md, docs/testing.md) --
+
+def clock() -> Call[R.ClockState]:
+    return Call("GET", "/admin/v1/clock", signed=False, type=R.ClockState)
+
+
+def set_clock(mode: str, speed: float | None = None) -> Call[R.ClockState]:
+    """``step`` (time moves only by ``advance``) or ``realtime`` (``speed`` times the wall clock)."""
+    return Call("POST", "/admin/v1/clock", body=ClockRequest(mode=mode, speed=speed), signed=False,
+                type=R.ClockState)
+
+
+def advance(ms: int) -> Call[R.ClockState]:
+    """Step the clock ``ms`` forward, running everything due meanwhile."""
+    return Call("POST", "/admin/v1/clock/advance", body=AdvanceRequest(ms=int(ms)), signed=False,
+                type=R.ClockState)
+
+
+def set_price(category: str, symbol: str, price: Number) -> Call[R.ReferencePrice]:
+    """Move an instrument's reference (index) price."""
+    return Call("POST", "/admin/v1/prices", body=PriceRequest(category=category, symbol=symbol, price=num(price)),
+                signed=False, type=R.ReferencePrice)
+
+
+def save_state(name: str) -> Call[R.SavedState]:
+    return Call("POST", "/admin/v1/states", body=SaveStateRequest(name=name), signed=False, type=R.SavedState)
+
+
+def restore_state(name: str) -> Call[R.ResetResult]:
+    """Back to the state saved under ``name``."""
+    return Call("POST", "/admin/v1/reset", body=ResetRequest(name=name), signed=False, type=R.ResetResult)
 
 
 def _uid(uid: int | str) -> str:

@@ -118,6 +118,7 @@ class App:
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
         self.scenario: Any = None  # the scenario runner (gateway/scenario.py) when --scenario was given
+        self.sim: Any = None  # the market simulator (sim/market.py), set by build_app
         self.faults = Faults(seed=venue.seed)  # injected faults (gateway/faults.py), journaled as venue settings
         from .routes import register_all
 

@@ -197,6 +197,22 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Keep users, balances, orders, positions and strategy orders under `name` (journaled); "
                     "`POST /admin/v1/reset {\"name\": ...}` restores it."),
     ("GET", "/admin/v1/states"): Op("List saved states", "Admin", R.SavedStateList),
+    # -- the virtual clock and the market simulator (docs/market.md) --
+    ("GET", "/admin/v1/clock"): Op("The virtual clock", "Admin", R.ClockState,
+                                   description="Mode (`realtime` or `step`), speed and virtual time `now` (ms)."),
+    ("POST", "/admin/v1/clock"): Op(
+        "Set the virtual clock", "Admin", R.ClockState, body=Q.ClockRequest,
+        description="`{\"mode\":\"step\"}` stops virtual time (POST /admin/v1/clock/advance moves it); "
+                    "`{\"mode\":\"realtime\",\"speed\":N}` lets it flow N times as fast as the wall clock. "
+                    "Time never goes back; the change is journaled. Signatures keep using the wall clock."),
+    ("POST", "/admin/v1/clock/advance"): Op(
+        "Advance the stepped clock", "Admin", R.ClockState, body=Q.AdvanceRequest,
+        description="Runs everything due in the next `ms` of virtual time in time order (market ticks, "
+                    "agents' wake-ups, dead-man switches), then answers. Step mode only."),
+    ("POST", "/admin/v1/prices"): Op(
+        "Move a reference price", "Admin", R.ReferencePrice, body=Q.PriceRequest,
+        description="Sets the oracle's reference (index) price of the instrument (every instrument sharing "
+                    "its oracle moves with it); makers re-quote around it and a market tick follows at once."),
 }
 
 _ENVELOPE_ERROR = {

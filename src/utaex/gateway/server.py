@@ -36,7 +36,7 @@ from .httpconn import settings as http_settings
 from .routes.admin import create_user, key_doc
 from .scenario import Runner, Scenario, ScenarioError
 from .scenario import load as load_scenario
-from .venue import Venue
+from .venue import CLOCK_KEY, Venue
 from .ws import install as install_ws
 
 log = logging.getLogger("utaex.server")
@@ -91,7 +91,8 @@ def load_config(path: Path | None) -> dict[str, Any]:
 def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, admin_token: str | None = None,
               config: dict[str, Any] | None = None, seed: int = 0, demo: bool = True,
               max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080,
-              store_url: str | None = None, scenario: Scenario | None = None) -> App:
+              store_url: str | None = None, scenario: Scenario | None = None, market: str = "off",
+              clock: str = "realtime") -> App:
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
@@ -109,6 +110,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
     async def on_ready() -> None:
         eng = venue.engine
         creds: dict[str, Any] | None = None
+        await start_clock(venue, clock)
         if runner is not None and await runner.start():
             print(f"utaex: scenario {scenario.name or '(unnamed)'}: " + ", ".join(  # type: ignore[union-attr]
                 f"{u.name} uid {runner.uids[u.name]}" for u in runner.scenario.users), flush=True)
@@ -123,6 +125,17 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
 
     app.on_ready.append(on_ready)
     return app
+
+
+async def start_clock(venue: Venue, clock: str) -> None:
+    """``--clock``: the clock's mode on a venue with no journaled clock (a restart keeps the journaled one)."""
+    from ..sim.clock import REALTIME, STEP
+
+    if clock == REALTIME or CLOCK_KEY in venue.engine.settings:
+        return
+    mode, speed = (STEP, 1.0) if clock == STEP else (REALTIME, float(clock))
+    venue.clock.set_mode(mode, speed)
+    await venue.journal_clock()
 
 
 def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file: Path | None,
@@ -155,7 +168,7 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file
 
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
           admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None,
-          scenario_path: Path | None = None) -> None:
+          scenario_path: Path | None = None, market: str = "on", clock: str = "realtime") -> None:
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -174,7 +187,7 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     try:
         app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
                         config=config, seed=seed, banner_host=host, banner_port=port,
-                        store_url=store_url, scenario=scenario)
+                        store_url=store_url, scenario=scenario, market=market, clock=clock)
     except (StoreError, DataDirLocked) as exc:  # e.g. the PostgreSQL server named by --store is down
         sock.close()
         print(f"utaex: {exc}", file=sys.stderr)

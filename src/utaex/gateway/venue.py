@@ -26,7 +26,7 @@ import msgspec
 
 from ..core import enums as E
 from ..core.candles import HOUR, MINUTE, MinuteBar
-from ..core.commands import AnyCommand, CancelAll, Command
+from ..core.commands import AnyCommand, CancelAll, Command, Configure
 from ..core.engine import Engine
 from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent, ResetEvent
 from ..core.instruments import InstrumentSet
@@ -42,6 +42,7 @@ from ..journal import (
     write_snapshot,
 )
 from ..journal import prune as prune_journal
+from ..sim.clock import REALTIME, STEP, Timer, VirtualClock
 from ..store import HistoryStore, open_store
 from . import convert
 from .marketdata import DAY_MINUTES, MarketData
@@ -60,6 +61,7 @@ GC_FREEZE_EVERY = 4096  # commands between gc.freeze() calls (docs/decisions.md,
 # requests in flight keep a few thousand containers alive, which at 700 made every few requests pay a scan
 GC_YOUNG_THRESHOLD = 20_000
 Push = tuple[str, Any]  # (kind, payload) handed to the WebSocket hub
+CLOCK_KEY = "clock"  # the venue setting (Configure) holding the virtual clock's mode, speed and time
 
 
 class VenueFailed(RuntimeError):
@@ -115,7 +117,9 @@ class Venue:
         self._gate: asyncio.Event | None = None
         self._retention: asyncio.Future[None] | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
-        self.countdowns: dict[int, asyncio.TimerHandle] = {}
+        #: the virtual clock: every command's timestamp, the dead-man switches and the market's timers
+        self.clock = VirtualClock()
+        self.countdowns: dict[int, Timer] = {}
         self.recovered_commands = 0
         self._unrecorded: deque[list[Event]] = deque()  # events of applied commands not yet handed to the store
         self._record_timer: asyncio.TimerHandle | None = None
@@ -143,11 +147,30 @@ class Venue:
         self.next_seq = rec.next_seq
         self.since_snapshot = len(rec.records)
         self.last_ts = self.engine.now
+        self._restore_clock()
         self.store.flush()
         gc.collect()
         gc.freeze()
         writer = open_for_append(self.data_dir, self.next_seq, fsync=self.fsync)
         self.committer = AsyncGroupCommitter(writer)
+
+    def _restore_clock(self) -> None:
+        """The journaled clock mode again (a stepped venue stays stepped across a restart), never before the
+        newest journaled timestamp."""
+        raw = self.engine.settings.get(CLOCK_KEY, "")
+        if raw:
+            try:
+                doc = msgspec.json.decode(raw)
+                mode = doc["mode"] if doc.get("mode") in (REALTIME, STEP) else REALTIME
+                self.clock.restore(mode, float(doc.get("speed", 1.0)), max(int(doc.get("at", 0)), self.engine.now))
+            except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+                log.warning("journaled clock setting unreadable; real time")
+        self.clock.floor(self.engine.now)
+
+    async def journal_clock(self) -> None:
+        """Make the clock's mode, speed and current time durable (a ``Configure`` command)."""
+        doc = self.clock.journal_doc()
+        await self.execute(Configure(ts=self.now_ms(), key=CLOCK_KEY, value=msgspec.json.encode(doc).decode()))
 
     def _seed_bars(self) -> None:
         """Reload the last day's minute bars from the store (before the journal replay re-feeds trades)."""
@@ -167,6 +190,7 @@ class Venue:
     def start(self) -> None:
         assert self.committer is not None
         self.committer.start()
+        self.clock.start()
         if self._gc_thresholds is None:
             self._gc_thresholds = gc.get_threshold()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *self._gc_thresholds[1:])
@@ -191,6 +215,7 @@ class Venue:
         if self.failed is not None:
             await self._close_failed()
             return
+        await self.clock.stop()
         for handle in self.countdowns.values():
             handle.cancel()
         self.countdowns.clear()
@@ -214,6 +239,7 @@ class Venue:
         self._lock.release()
 
     async def _close_failed(self) -> None:
+        await self.clock.stop()
         for handle in self.countdowns.values():
             handle.cancel()
         self.countdowns.clear()
@@ -310,7 +336,8 @@ class Venue:
 
     # ---- the sequencer --------------------------------------------------------------------------------
     def now_ms(self) -> int:
-        ts = int(time.time() * 1000)
+        """The virtual clock's time (sim/clock.py), never before the last timestamp handed out."""
+        ts = self.clock.now_ms()
         if ts < self.last_ts:
             ts = self.last_ts
         self.last_ts = ts
@@ -489,12 +516,11 @@ class Venue:
             old.cancel()
         if seconds <= 0:
             return
-        loop = asyncio.get_running_loop()
 
-        def fire() -> None:
+        def fire() -> None:  # on the virtual clock: a stepped venue fires it when a step passes its time
             self.countdowns.pop(uid, None)
             task = asyncio.ensure_future(self.execute(CancelAll(ts=self.now_ms(), uid=uid)))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-        self.countdowns[uid] = loop.call_later(seconds, fire)
+        self.countdowns[uid] = self.clock.call_later(seconds * 1000, fire)

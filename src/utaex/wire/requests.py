@@ -179,6 +179,27 @@ class SaveStateRequest(_Body):
     name: str
 
 
+class ClockRequest(_Body):
+    """Admin API: the virtual clock's mode (``step`` or ``realtime``) and, in real time, its speed."""
+
+    mode: str
+    speed: float | None = None
+
+
+class AdvanceRequest(_Body):
+    """Admin API: step the virtual clock forward by ``ms`` milliseconds."""
+
+    ms: int
+
+
+class PriceRequest(_Body):
+    """Admin API: move an instrument's reference (index) price."""
+
+    category: str
+    symbol: str
+    price: str
+
+
 class CreateKeyRequest(_Body):
     readOnly: bool = False
     rsaPublicKey: str | None = None
@@ -377,6 +398,7 @@ CancelBatchRequest = list[CancelBatchItem]
 ModifyBatchRequest = list[ModifyOrderRequest]
 
 __all__ = [
+    "AdvanceRequest",
     "AuditQuery",
     "CancelBatchItem",
     "CancelBatchRequest",
@@ -384,6 +406,7 @@ __all__ = [
     "CancelStrategyRequest",
     "CancelSymbolRequest",
     "CandlesQuery",
+    "ClockRequest",
     "ClosePositionsRequest",
     "CoinsQuery",
     "CountdownRequest",
@@ -412,6 +435,7 @@ __all__ = [
     "PlaceStrategyRequest",
     "PositionQuery",
     "PositionTierQuery",
+    "PriceRequest",
     "PublicFillsQuery",
     "ResetRequest",
     "RiskReserveQuery",

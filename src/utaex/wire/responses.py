@@ -527,6 +527,24 @@ class ResetResult(_Data):
     users: str
 
 
+class ClockState(_Data):
+    """Admin API: the virtual clock (``now`` in ms)."""
+
+    mode: str
+    speed: str
+    now: str
+    pendingTimers: str = "0"
+
+
+class ReferencePrice(_Data):
+    """Admin API: an instrument's reference (index) price after ``POST /admin/v1/prices``."""
+
+    category: str
+    symbol: str
+    price: str
+    ts: str
+
+
 class FundingRate(_Data):
     symbol: str
     fundingRate: str
@@ -630,6 +648,7 @@ __all__ = [
     "BatchItem",
     "BatchRow",
     "BatchRowList",
+    "ClockState",
     "Coin",
     "CoinChain",
     "DiscountRate",
@@ -662,6 +681,7 @@ __all__ = [
     "PositionTier",
     "ProofOfReserves",
     "PublicFill",
+    "ReferencePrice",
     "Removed",
     "ReserveCoin",
     "ResetResult",
