@@ -5,8 +5,10 @@
 - each coin's ``margin`` is the sum of the user's position margins in that coin;
 - every live strategy order is indexed by id, by its owner's clientOid and by its symbol, is not in any
   history, and sits on an open position (a step that closes a position cancels its strategies);
-- conservation: per coin, sum(balances) + fees == deposits + debts + realized futures PnL, where the
-  realized PnL of linear contracts equals sum(open long cost) - sum(open short cost) exactly.
+- conservation: per coin, sum(balances) + fees + insurance fund == deposits + debts + realized futures
+  PnL, where the realized PnL of linear contracts equals sum(open long cost) - sum(open short cost)
+  exactly (funding moves coins between users and the insurance fund only);
+- no user's balance is below 0 (a loss beyond equity is covered by the insurance fund).
 """
 
 from __future__ import annotations
@@ -61,16 +63,16 @@ def check(eng: Engine) -> list[str]:
                 problems.append(f"user {uid} {coin} frozen {asset.frozen} != {frozen.get((uid, coin), 0)}")
             if asset.margin != margin.get((uid, coin), 0):
                 problems.append(f"user {uid} {coin} margin {asset.margin} != {margin.get((uid, coin), 0)}")
-            if asset.frozen < 0 or asset.debt < 0:
-                problems.append(f"user {uid} {coin} negative frozen/debt")
+            if asset.frozen < 0 or asset.debt < 0 or asset.balance < 0:
+                problems.append(f"user {uid} {coin} negative balance/frozen/debt")
             totals[coin] = totals.get(coin, 0) + asset.balance
             debts[coin] = debts.get(coin, 0) + asset.debt
-    for coin in set(totals) | set(eng.deposits) | set(eng.fees):
-        lhs = totals.get(coin, 0) + eng.fees.get(coin, 0)
+    for coin in set(totals) | set(eng.deposits) | set(eng.fees) | set(eng.insurance):
+        lhs = totals.get(coin, 0) + eng.fees.get(coin, 0) + eng.insurance.get(coin, 0)
         rhs = (eng.deposits.get(coin, 0) + debts.get(coin, 0) + linear_pnl.get(coin, 0)
                + eng.inverse_pnl.get(coin, 0))
         if lhs != rhs:
-            problems.append(f"{coin}: balances+fees {lhs} != deposits+debts+pnl {rhs}")
+            problems.append(f"{coin}: balances+fees+insurance {lhs} != deposits+debts+pnl {rhs}")
     problems.extend(check_strategies(eng))
     return problems
 

@@ -20,7 +20,7 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from . import market, modify, strategy, trading, triggers
+from . import funding, liquidation, market, modify, strategy, tick, trading, triggers
 from .book import Book
 from .close import close_positions
 from .commands import (
@@ -83,6 +83,8 @@ class State(msgspec.Struct):
     strategy_history: list[strategy.Strategy] = []
     saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (without saved states)
     prices: list[market.Prices] = []  # index/mark of the futures instruments (core/market.py)
+    funding_history: list[funding.FundingRecord] = []
+    insurance: dict[str, int] = {}  # the insurance fund per coin (core/liquidation.py)
 
 
 class Engine:
@@ -121,6 +123,8 @@ class Engine:
         self.strategies = strategy.StrategyBook()
         self.saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (saved states left out)
         self.market = market.MarketPrices()  # index and mark prices (MarketTick)
+        self.funding_history: dict[tuple[str, str], list[funding.FundingRecord]] = {}
+        self.insurance: dict[str, int] = {}  # the insurance fund per coin, the venue's account
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -145,7 +149,7 @@ class Engine:
             PlaceStrategy: lambda cmd: strategy.place(self, cmd),
             ModifyStrategy: lambda cmd: strategy.modify(self, cmd),
             CancelStrategy: lambda cmd: strategy.cancel(self, cmd),
-            MarketTick: lambda cmd: market.tick(self, cmd),
+            MarketTick: lambda cmd: tick.apply(self, cmd),
         }
 
     # ---- the door ---------------------------------------------------------------------------------
@@ -172,6 +176,10 @@ class Engine:
                 books.clear()
         touched = self.touched
         if touched:
+            for uid in touched:
+                acct = self.accounts.get(uid)
+                if acct is not None and any(a.balance < 0 for a in acct.assets.values()):
+                    liquidation.cover_deficits(self, {uid})
             if len(touched) == 1:
                 events.append(AccountEvent(touched.pop()))
             else:
@@ -529,6 +537,8 @@ class Engine:
             settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
             strategies=live, strategy_history=past, saved=dict(sorted(self.saved.items())),
             prices=self.market.dump(),
+            funding_history=[r for k in sorted(self.funding_history) for r in self.funding_history[k]],
+            insurance=dict(sorted(self.insurance.items())),
         )
 
     def snapshot(self) -> bytes:
@@ -560,6 +570,9 @@ class Engine:
         eng.settings, eng.reset_at = st.settings, st.reset_at
         eng.saved = dict(st.saved)
         eng.market.load(st.prices)
+        for rec in st.funding_history:
+            eng.funding_history.setdefault((rec.category, rec.symbol), []).append(rec)
+        eng.insurance = st.insurance
         eng.strategies.load(st.strategies, st.strategy_history,
                             [o.order_id for o in st.orders if o.preset is not None])
         return eng

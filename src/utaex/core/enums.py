@@ -41,3 +41,5 @@ STP_CANCEL = "stp_cancel"
 SMALL_CANCEL = "trade_count_too_small"
 REDUCE_CANCEL = "back_contract_cancel"
 MODIFY_CANCEL = "modify_limit_order"  # autoCancel: a failed modify cancelled the original order
+BURST_CANCEL = "burst_cancel"  # the account entered liquidation: its orders are cancelled
+LIQUIDATION = "liquidation"  # execType of an order placed by the risk engine

@@ -81,5 +81,34 @@ class MarkPriceChanged(msgspec.Struct, gc=False):
     ts: int
 
 
+class FundingSettled(msgspec.Struct, gc=False):
+    """Funding of one instrument settled at the funding time ``ts`` (core/funding.py): the rate (1e-8), the
+    mark (ticks) it was charged at, and per position ``(uid, posSide, amount)`` in ``coin`` units (< 0 paid,
+    > 0 received)."""
+
+    category: str
+    symbol: str
+    coin: str
+    rate: int
+    mark: int
+    ts: int
+    payments: list[tuple[int, str, int]]
+
+
+class PositionLiquidated(msgspec.Struct, gc=False):
+    """The risk engine closed (part of) a position against the book (core/liquidation.py): ``lots`` at the
+    average ``price`` (ticks; ``value`` the exact value units), by the liquidation order ``order_id``."""
+
+    uid: int
+    category: str
+    symbol: str
+    pos_side: str
+    order_id: int
+    lots: int
+    price: int
+    value: int
+    ts: int
+
+
 Event = (OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent
-         | StrategyEvent | MarkPriceChanged)
+         | StrategyEvent | MarkPriceChanged | FundingSettled | PositionLiquidated)

@@ -58,6 +58,8 @@ class InstrumentSpec(msgspec.Struct, forbid_unknown_fields=True):
     fundInterval: int = 8
     tiers: list[TierSpec] | None = None
     oiLimit: str = "10000000"
+    minFundingRate: str = "-0.003"
+    maxFundingRate: str = "0.003"
 
 
 class Tier(msgspec.Struct, frozen=True):
@@ -81,6 +83,8 @@ class Instrument:
         "book_key",
         "category",
         "fund_interval_h",
+        "fund_max_e8",
+        "fund_min_e8",
         "is_futures",
         "kind",
         "lot_cache",
@@ -145,6 +149,7 @@ class Instrument:
         if spec.fundInterval not in FUND_INTERVALS:
             raise ValueError(f"fundInterval of {spec.symbol} must be one of {FUND_INTERVALS} (hours)")
         self.fund_interval_h = spec.fundInterval
+        self.fund_min_e8, self.fund_max_e8 = _rate_bounds(spec)
         self.tiers = _tiers(spec) if self.is_futures else ()
         # memo of valid inputs (pure functions of this instrument): price string -> ticks (> 0, on the
         # tick grid); limit quantity string -> lots (on the lot grid, within min/max). Bounded.
@@ -160,6 +165,23 @@ class Instrument:
             if value <= t.max_value:
                 return t
         return self.tiers[-1]
+
+
+def _rate_bounds(spec: InstrumentSpec) -> tuple[int, int]:
+    """(min, max) funding rate in 1e-8 (a negative minimum is written with a leading ``-``)."""
+    out = []
+    for text in (spec.minFundingRate, spec.maxFundingRate):
+        neg = text.startswith("-")
+        try:
+            value, exact = parse_fixed(text[1:] if neg else text, 8)
+        except ValueError:
+            raise ValueError(f"funding rate bounds of {spec.symbol} must be decimal strings") from None
+        if not exact:
+            raise ValueError(f"funding rate bounds of {spec.symbol}: at most 8 decimals")
+        out.append(-value if neg else value)
+    if out[0] > out[1]:
+        raise ValueError(f"minFundingRate of {spec.symbol} exceeds its maxFundingRate")
+    return out[0], out[1]
 
 
 def _tiers(spec: InstrumentSpec) -> tuple[Tier, ...]:

@@ -48,6 +48,7 @@ class Order(msgspec.Struct, kw_only=True, gc=False, array_like=True):
     leverage: int = 0
     in_book: bool = False
     preset: Legs | None = None  # preset TP/SL, armed as a strategy order on the position when it fills
+    exec_type: str = ""  # "" normal; "liquidation": placed by the risk engine (core/liquidation.py)
 
     @property
     def remaining(self) -> int:

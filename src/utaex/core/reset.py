@@ -40,6 +40,7 @@ def reset(eng: Engine, cmd: Reset) -> int:
         clear_book(book)
     eng.fees.clear()
     eng.inverse_pnl.clear()
+    eng.insurance.clear()
     eng.last_price.clear()
     if cmd.keep_users:
         for uid in sorted(eng.accounts):
@@ -87,6 +88,7 @@ def restore(eng: Engine, cmd: Reset, saved: Engine) -> int:
     eng.positions, eng.user_positions = saved.positions, saved.user_positions
     eng.strategies = saved.strategies
     eng.deposits, eng.fees, eng.inverse_pnl = saved.deposits, saved.fees, saved.inverse_pnl
+    eng.insurance = saved.insurance
     eng.last_price = saved.last_price
     eng.next_uid = max(eng.next_uid, saved.next_uid)
     eng.last_id = max(eng.last_id, saved.last_id)

@@ -24,6 +24,7 @@ from .commands import CancelStrategy, ModifyStrategy, PlaceStrategy, TpslSpec
 from .events import StrategyEvent
 from .instruments import Instrument
 from .legs import Legs
+from .market import mark_price
 from .numbers import NumberError, format_fixed, parse_fixed
 from .trading import valid_client_oid
 
@@ -229,17 +230,21 @@ def parse_legs(inst: Instrument, spec: TpslSpec) -> Legs | X.Reject:
                 sl=sl[0], sl_by=sl[1], sl_type=sl[2], sl_limit=sl[3])
 
 
-def check_direction(legs: Legs, pos_side: str, ref: int, codes: tuple[str, str, str, str] | None) -> X.Reject | None:
+def check_direction(legs: Legs, pos_side: str, ref: int, codes: tuple[str, str, str, str] | None,
+                    mark: int = 0) -> X.Reject | None:
     """Take-profit beyond ``ref`` in the position's favour, stop-loss on the other side (``codes=None``:
-    the codes of each leg's trigger source, latest or mark price)."""
+    the codes of each leg's trigger source, latest or mark price; a mark leg is then checked against
+    ``mark`` when given)."""
     if not ref:
         return None
     long = pos_side == E.LONG
     tp_codes = codes or (MARK_CODES if legs.tp_by == "mark" else LATEST_CODES)
     sl_codes = codes or (MARK_CODES if legs.sl_by == "mark" else LATEST_CODES)
-    if legs.tp and (legs.tp <= ref if long else legs.tp >= ref):
+    tp_ref = mark if codes is None and mark and legs.tp_by == "mark" else ref
+    sl_ref = mark if codes is None and mark and legs.sl_by == "mark" else ref
+    if legs.tp and (legs.tp <= tp_ref if long else legs.tp >= tp_ref):
         return rej(tp_codes[0] if long else tp_codes[2])
-    if legs.sl and (legs.sl >= ref if long else legs.sl <= ref):
+    if legs.sl and (legs.sl >= sl_ref if long else legs.sl <= sl_ref):
         return rej(sl_codes[1] if long else sl_codes[3])
     return None
 
@@ -313,7 +318,7 @@ def place(eng: Engine, cmd: PlaceStrategy) -> Strategy | X.Reject:
     elif any(s.mode == FULL for s in book.on_position(cmd.uid, cmd.category, cmd.symbol, side)):
         return rej("25594")
     ref, codes = _reference(eng, inst, pos.cost, pos.qty)
-    bad = check_direction(legs, side, ref, codes)
+    bad = check_direction(legs, side, ref, codes, mark_price(eng, inst))
     if bad is not None:
         return bad
     coid = cmd.client_oid
@@ -378,7 +383,7 @@ def modify(eng: Engine, cmd: ModifyStrategy) -> Strategy | X.Reject:
     if legs == s.legs and qty == s.qty:
         return rej("25600")
     ref, codes = _reference(eng, inst, pos.cost, pos.qty)
-    bad = check_direction(legs, s.pos_side, ref, codes)
+    bad = check_direction(legs, s.pos_side, ref, codes, mark_price(eng, inst))
     if bad is not None:
         return bad
     s.legs, s.qty, s.updated = legs, qty, eng.now
@@ -409,4 +414,4 @@ def check_preset(eng: Engine, inst: Instrument, spec: TpslSpec, side: str, price
     pos_side = E.LONG if side == E.BUY else E.SHORT
     if price:
         return check_direction(legs, pos_side, price, ENTRY_CODES) or legs
-    return check_direction(legs, pos_side, eng.last_price.get(inst.book_key, 0), None) or legs
+    return check_direction(legs, pos_side, eng.last_price.get(inst.book_key, 0), None, mark_price(eng, inst)) or legs

@@ -34,9 +34,34 @@ ENDED = (E.FILLED, E.CANCELLED)
 
 
 def observed(eng: Engine, inst: Instrument, by: str, trade_price: int) -> int:
-    """The price a trigger of kind ``by`` ("market" or "mark") sees at a trade. There is no separate mark
-    price yet: the mark follows the last trade (docs/decisions.md); this is the one place to rewire."""
+    """The price a trigger of kind ``by`` ("market" or "mark") sees at a trade: the trade's price, or the
+    mark (core/market.py) where the instrument has one of its own (an index was given); otherwise the mark
+    follows the last trade (docs/decisions.md)."""
+    if by == "mark":
+        p = eng.market.by_key.get((inst.category, inst.symbol))
+        if p is not None and p.index and p.mark:
+            return p.mark
     return trade_price
+
+
+def fire_on_mark(eng: Engine, category: str, symbol: str, mark: int) -> None:
+    """A market tick moved the mark: fire the strategies of the symbol whose mark-price legs it crossed
+    (same rules as at a trade: stop-loss wins, each strategy fires once)."""
+    live = eng.strategies.by_symbol.get((category, symbol))
+    if not live:
+        return
+    inst = eng.instruments.by_key[(category, symbol)]
+    hits: list[tuple[Strategy, str]] = []
+    for s in live.values():
+        legs = s.legs
+        long = s.pos_side == E.LONG
+        if legs.sl and legs.sl_by == "mark" and ((mark <= legs.sl) if long else (mark >= legs.sl)):
+            hits.append((s, "stopLoss"))
+        elif legs.tp and legs.tp_by == "mark" and ((mark >= legs.tp) if long else (mark <= legs.tp)):
+            hits.append((s, "takeProfit"))
+    for s, which in hits:
+        if s.strategy_id in eng.strategies.live:
+            trigger(eng, inst, s, which)
 
 
 def after_step(eng: Engine) -> None:

@@ -1,0 +1,163 @@
+"""Risk: unrealised PnL on the mark, maintenance margin from the position tiers, liquidation, and the
+insurance fund (docs/decisions.md, "Liquidation and the insurance fund").
+
+- Per user and settle coin: ``equity = balance + sum(unrealised PnL at mark)`` of the positions settled in
+  that coin; ``maintenance = sum(notional at mark * mmr of the notional's tier)`` (rounded up; for
+  COIN-FUTURES the size in coin times the mmr). The check runs at every ``MarketTick``.
+- ``equity < maintenance`` liquidates: every order of the user holding or settling in that coin is
+  cancelled (``burst_cancel``), then each position in that coin is closed by a market IOC order of the
+  risk engine (``execType`` liquidation) against the book, as deep as the book goes, without a funds
+  check. What the book cannot take stays open and is tried again at the next tick.
+- Once the positions in that coin are flat, a liquidation fee of what is left of the balance, at most the
+  maintenance margin at the trigger, goes to the insurance fund. A balance below 0 after the closes (a
+  loss beyond the equity) is brought back to 0 by the insurance fund.
+- The insurance fund (``Engine.insurance``, per coin) is the venue's own account: it receives liquidation
+  fees and the rounding of funding, and pays deficits; it may go below 0 (the venue's capital then
+  covers what the fund had not collected). No user's balance is ever left below 0.
+
+Invariants: pure; conservation holds with the fund counted: per coin, balances + fees + insurance ==
+deposits + debts + realised PnL (core/audit.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import enums as E
+from . import trading
+from .events import PositionLiquidated
+from .instruments import Instrument
+from .ledger import Account, Asset
+from .market import mark_price
+from .numbers import ceil_div
+from .order import Order
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .positions import Position
+
+E8 = 10**8
+
+
+def unrealised(inst: Instrument, pos: Position, mark: int) -> int:
+    """Unrealised PnL of ``pos`` at ``mark`` (ticks), in settle-coin units."""
+    value = pos.qty * mark * inst.value_per_tick_lot
+    gain: int = value - pos.cost if pos.pos_side == E.LONG else pos.cost - value
+    if inst.kind == "inverse" and mark:
+        gain = gain * 10**inst.tick_dp // (mark * inst.tick_num)
+    return gain
+
+
+def maintenance(inst: Instrument, pos: Position, mark: int) -> int:
+    """Maintenance margin of ``pos`` at ``mark``, in settle-coin units (rounded up)."""
+    value = pos.qty * mark * inst.value_per_tick_lot
+    tier = inst.tier_of(value)
+    base = pos.qty * inst.lot_units if inst.kind == "inverse" else value
+    return ceil_div(base * tier.mmr_e8, E8)
+
+
+def position_mark(eng: Engine, inst: Instrument, pos: Position) -> int:
+    """The mark of the position's instrument; its entry price if the instrument has no price yet."""
+    mark = mark_price(eng, inst)
+    if not mark and pos.qty:
+        mark = pos.cost // (pos.qty * inst.value_per_tick_lot)
+    return mark
+
+
+def exposure(eng: Engine, uid: int) -> dict[str, tuple[int, int]]:
+    """Per settle coin of the user's open positions: (equity, maintenance margin)."""
+    acct = eng.accounts[uid]
+    out: dict[str, tuple[int, int]] = {}
+    for (cat, sym, _side), pos in sorted(eng.user_positions.get(uid, {}).items()):
+        if not pos.qty:
+            continue
+        inst = eng.instruments.by_key[(cat, sym)]
+        mark = position_mark(eng, inst, pos)
+        coin = inst.settle
+        equity, mm = out.get(coin, (acct.assets[coin].balance if coin in acct.assets else 0, 0))
+        out[coin] = (equity + unrealised(inst, pos, mark), mm + maintenance(inst, pos, mark))
+    return out
+
+
+def check(eng: Engine) -> None:
+    """Liquidate every account whose equity in a settle coin fell below its maintenance margin."""
+    for uid in sorted(eng.user_positions):
+        if not any(p.qty for p in eng.user_positions[uid].values()):
+            continue
+        for coin, (equity, mm) in sorted(exposure(eng, uid).items()):
+            if mm > 0 and equity < mm:
+                liquidate(eng, uid, coin, mm)
+
+
+def liquidate(eng: Engine, uid: int, coin: str, mm: int) -> None:
+    acct = eng.accounts[uid]
+    by_key = eng.instruments.by_key
+    mine = eng.user_orders.get(uid, {})
+    doomed = [o for o in mine.values()
+              if o.frozen_coin == coin or (o.category in E.FUTURES and by_key[(o.category, o.symbol)].settle == coin)]
+    for order in sorted(doomed, key=lambda o: o.order_id):
+        eng.end_order(order, E.CANCELLED, E.BURST_CANCEL)
+    left = False
+    for (cat, sym, _side), pos in sorted(eng.user_positions[uid].items()):
+        inst = by_key[(cat, sym)]
+        if pos.qty and inst.settle == coin:
+            close(eng, inst, acct, pos)
+            left = left or pos.qty > 0
+    asset = acct.asset(coin)
+    if asset.balance < 0:
+        cover(eng, uid, coin, asset)
+    elif not left:
+        fee = min(asset.balance - asset.frozen, mm)
+        if fee > 0:
+            asset.balance -= fee
+            eng.insurance[coin] = eng.insurance.get(coin, 0) + fee
+    eng.touched.add(uid)
+
+
+def cover(eng: Engine, uid: int, coin: str, asset: Asset) -> None:
+    """The insurance fund brings a balance below 0 back to 0."""
+    eng.insurance[coin] = eng.insurance.get(coin, 0) + asset.balance
+    asset.balance = 0
+
+
+def cover_deficits(eng: Engine, uids: set[int]) -> None:
+    """After any step: a realised loss beyond a user's balance (a close without a prior liquidation, e.g.
+    in a venue without market ticks) is covered by the insurance fund, so no balance stays below 0."""
+    for uid in sorted(uids):
+        acct = eng.accounts.get(uid)
+        if acct is not None:
+            for coin in sorted(acct.assets):
+                asset = acct.assets[coin]
+                if asset.balance < 0:
+                    cover(eng, uid, coin, asset)
+
+
+def close(eng: Engine, inst: Instrument, acct: Account, pos: Position) -> Order | None:
+    """Close what the book takes of ``pos`` with a market IOC liquidation order; None if it takes nothing."""
+    lots = min(pos.qty - pos.pending_close, inst.max_lots)
+    if lots <= 0:
+        return None
+    now = eng.now
+    order = Order(
+        order_id=0, client_oid="", uid=pos.uid, category=pos.category, symbol=pos.symbol,
+        side=E.SELL if pos.pos_side == E.LONG else E.BUY, order_type=E.MARKET, tif=E.IOC, price=0, qty=lots,
+        created=now, updated=now, hold_mode=acct.hold_mode, leverage=pos.leverage, pos_side=pos.pos_side,
+        reduce_only=True, closing=True, exec_type=E.LIQUIDATION)
+    fills, _, _, _ = trading.plan(eng, inst, order)
+    if not fills:
+        return None
+    trading.assign_ids(eng, order)
+    order.frozen_coin = inst.settle
+    eng.register(order, acct)
+    for maker, size, price in fills:
+        if maker.in_book:
+            trading.execute(eng, inst, order, maker, size, price)
+    if order.filled == order.qty:
+        eng.end_order(order, E.FILLED, "")
+    else:
+        eng.end_order(order, E.CANCELLED, E.IOC_CANCEL)
+    if order.filled:
+        avg = order.cum_value // (order.filled * inst.value_per_tick_lot)
+        eng.emit(PositionLiquidated(pos.uid, pos.category, pos.symbol, pos.pos_side, order.order_id, order.filled,
+                                    avg, order.cum_value, now))
+    return order
