@@ -76,9 +76,15 @@ def main() -> None:
 @click.option("--clock", "clock", default="realtime", show_default=True, metavar="realtime|step|SPEED",
               help="The virtual clock at start: real time, stepped (POST /admin/v1/clock/advance), or real "
                    "time SPEED times as fast. Ignored when the data dir holds a journaled clock.")
+@click.option("--journal", "journal_url", default=None, metavar="URL",
+              help="Replicate the journal to NATS JetStream: nats://HOST:PORT/STREAM (docs/scale-out.md).")
+@click.option("--role", type=click.Choice(["primary", "standby", "replica"]), default="primary", show_default=True,
+              help="With --journal: primary writes; standby follows and takes over; replica follows and serves reads.")
+@click.option("--advertise", default=None, metavar="URL",
+              help="With --journal: the URL other venues name for this one (default http://HOST:PORT).")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,
           seed: int, log_level: str, store_url: str | None, scenario_path: Path | None, market: str,
-          clock: str) -> None:
+          clock: str, journal_url: str | None, role: str, advertise: str | None) -> None:
     """Start the venue (creates a funded demo account on first start)."""
     from .gateway.server import serve as run
 
@@ -93,7 +99,8 @@ def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: 
                                      param_hint="--clock") from None
     run(host, port, data_dir, fsync=durability == "fsync", rate_limit=not no_rate_limit, config_path=config_path,
         admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url,
-        scenario_path=scenario_path, market=market, clock=clock)
+        scenario_path=scenario_path, market=market, clock=clock, journal_url=journal_url, role=role,
+        advertise=advertise)
 
 
 # -- shared options and output -----------------------------------------------------------------------------------

@@ -113,10 +113,12 @@ class App:
         self.routes: dict[tuple[str, str], Route] = {}
         self.on_ready: list[Callable[[], Awaitable[None]]] = []
         self.on_shutdown: list[Callable[[], Awaitable[None]]] = []
+        self.after_close: list[Callable[[], Awaitable[None]]] = []  # once the venue is drained and stopped
         self.prefix_routes: list[tuple[str, str, str, Handler]] = []
         self.pages: dict[tuple[str, str], Route] = {}  # the web console's files: not Bitget's API, not in OpenAPI
         self.ws_handler: Callable[[dict[str, Any], Any, Any], Awaitable[None]] | None = None
         self.encode = msgspec.json.Encoder().encode
+        self.replication: Any = None  # gateway/replication.py when --journal nats://… was given
         self.scenario: Any = None  # the scenario runner (gateway/scenario.py) when --scenario was given
         self.sim: Any = None  # the market simulator (sim/market.py), set by build_app
         self.faults = Faults(seed=venue.seed)  # injected faults (gateway/faults.py), journaled as venue settings
@@ -168,6 +170,8 @@ class App:
                     for hook in self.on_shutdown:
                         await hook()
                     await self.venue.close()
+                    for hook in self.after_close:
+                        await hook()
                 finally:
                     await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -31,6 +31,7 @@ from .accesslog import AccessLog
 from .accesslog import log as access_log
 from .app import App
 from .config import ConfigError
+from .faults import SETTINGS_KEY
 from .httpconn import guarded_http
 from .httpconn import settings as http_settings
 from .routes.admin import create_user, key_doc
@@ -92,7 +93,8 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
               config: dict[str, Any] | None = None, seed: int = 0, demo: bool = True,
               max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080,
               store_url: str | None = None, scenario: Scenario | None = None, market: str = "off",
-              clock: str = "realtime") -> App:
+              clock: str = "realtime", journal_url: str | None = None, role: str = "primary",
+              advertise: str | None = None) -> App:
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
@@ -106,15 +108,29 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
 
     runner = Runner(app, scenario) if scenario is not None else None
     app.scenario = runner
+    demo = demo and role == "primary"
+    if journal_url is not None:  # the replicated journal: gateway/replication.py, docs/scale-out.md
+        from ..journal.jetstream import parse_journal_url
+        from .replication import Replication
+
+        def promoted() -> None:  # a standby became the primary: the journaled faults and clock mode apply here now
+            app.faults.load(venue.engine.settings.get(SETTINGS_KEY, ""))
+            venue.restore_clock()
+
+        replication = Replication(venue, parse_journal_url(journal_url), role, advertise or base, on_promote=promoted)
+        app.replication = replication
+        app.on_ready.append(replication.start)  # before the demo account: a primary first catches up
+        app.after_close.append(replication.stop)
 
     async def on_ready() -> None:
         eng = venue.engine
         creds: dict[str, Any] | None = None
-        await start_clock(venue, clock)
+        if venue.refusal is None:  # a follower's clock follows the primary's journaled commands
+            await start_clock(venue, clock)
         if runner is not None and await runner.start():
             print(f"utaex: scenario {scenario.name or '(unnamed)'}: " + ", ".join(  # type: ignore[union-attr]
                 f"{u.name} uid {runner.uids[u.name]}" for u in runner.scenario.users), flush=True)
-        if not eng.accounts and demo and runner is None:
+        if not eng.accounts and demo and runner is None and venue.refusal is None:
             creds = await create_user(venue, DEMO_BALANCES)
         elif eng.accounts:
             uid = min(eng.accounts)
@@ -168,7 +184,8 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file
 
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
           admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None,
-          scenario_path: Path | None = None, market: str = "on", clock: str = "realtime") -> None:
+          scenario_path: Path | None = None, market: str = "on", clock: str = "realtime",
+          journal_url: str | None = None, role: str = "primary", advertise: str | None = None) -> None:
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -177,6 +194,21 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         scenario = load_scenario(scenario_path) if scenario_path is not None else None
     except (ConfigError, ScenarioError) as exc:
         print(f"utaex: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    if journal_url is not None:
+        from ..journal.jetstream import parse_journal_url
+
+        try:
+            parse_journal_url(journal_url)
+        except ValueError as exc:
+            print(f"utaex: {exc}", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+    elif role != "primary":
+        print(f"utaex: --role {role} follows a replicated journal: give --journal nats://HOST:PORT/STREAM",
+              file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    if scenario_path is not None and role != "primary":
+        print("utaex: --scenario runs on the primary only", file=sys.stderr)
         sys.exit(EXIT_USAGE)
     try:
         sock = bind(host, port)
@@ -187,7 +219,8 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
     try:
         app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
                         config=config, seed=seed, banner_host=host, banner_port=port,
-                        store_url=store_url, scenario=scenario, market=market, clock=clock)
+                        store_url=store_url, scenario=scenario, market=market, clock=clock,
+                        journal_url=journal_url, role=role, advertise=advertise)
     except (StoreError, DataDirLocked) as exc:  # e.g. the PostgreSQL server named by --store is down
         sock.close()
         print(f"utaex: {exc}", file=sys.stderr)

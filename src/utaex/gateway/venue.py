@@ -89,6 +89,9 @@ class Venue:
         self.engine = self._new_engine()
         self.inflight = 0
         self.last_done = 0.0
+        #: set while this venue may not write (a standby, a replica, a fenced primary: gateway/replication.py):
+        #: makes the error every command is refused with, before anything is applied
+        self.refusal: Callable[[], Exception] | None = None
         # history writes yield to trading while commands are in flight, up to a bounded backlog that
         # reads still see (docs/decisions.md, "History store under load")
         try:
@@ -147,14 +150,14 @@ class Venue:
         self.next_seq = rec.next_seq
         self.since_snapshot = len(rec.records)
         self.last_ts = self.engine.now
-        self._restore_clock()
+        self.restore_clock()
         self.store.flush()
         gc.collect()
         gc.freeze()
         writer = open_for_append(self.data_dir, self.next_seq, fsync=self.fsync)
         self.committer = AsyncGroupCommitter(writer)
 
-    def _restore_clock(self) -> None:
+    def restore_clock(self) -> None:
         """The journaled clock mode again (a stepped venue stays stepped across a restart), never before the
         newest journaled timestamp."""
         raw = self.engine.settings.get(CLOCK_KEY, "")
@@ -358,6 +361,8 @@ class Venue:
             await self._gate.wait()
             if self.failed is not None:
                 raise self.fail_stop(self.failed)
+        if self.refusal is not None:
+            raise self.refusal()
         result, events = self.engine.apply(cmd)
         try:
             fut = committer.append(self._encode(cmd))
@@ -377,6 +382,44 @@ class Venue:
         finally:
             self.inflight -= 1
             self.last_done = time.monotonic()
+        self._durable(seq, pushes)
+        return result
+
+    async def apply_replicated(self, payloads: list[bytes]) -> None:
+        """A follower's step: apply commands the primary journaled (the next ones, in order), journal them here
+        and push their events once they are durable here (gateway/replication.py)."""
+        committer = self.committer
+        if self.failed is not None:
+            raise self.fail_stop(self.failed)
+        assert committer is not None
+        while self._gate is not None:
+            await self._gate.wait()
+        pushes: list[Push] = []
+        fut = None
+        decode = self._decoder.decode
+        for payload in payloads:
+            _, events = self.engine.apply(decode(payload))
+            try:
+                fut = committer.append(payload)
+            except Exception as exc:
+                raise self.fail_stop(exc) from exc
+            self.next_seq += 1
+            self.since_snapshot += 1
+            pushes += self._publish(events, self.next_seq - 1)
+        if fut is None:
+            return
+        self.inflight += 1
+        try:
+            await fut
+        except Exception as exc:
+            raise self.fail_stop(exc) from exc
+        finally:
+            self.inflight -= 1
+            self.last_done = time.monotonic()
+        self._durable(self.next_seq - 1, pushes)
+
+    def _durable(self, seq: int, pushes: list[Push]) -> None:
+        """Every command up to ``seq`` is durable: closed bars to the store, pushes out, snapshot when due."""
         closed = self._closed_bars
         if closed and closed[0][0] <= seq:  # the journal is sequential: every command up to seq is durable
             while closed and closed[0][0] <= seq:
@@ -387,7 +430,6 @@ class Venue:
                 listener(pushes)
         if self.since_snapshot >= self.snapshot_every and self._snapshotting is None:
             self._snapshotting = asyncio.ensure_future(self._background_snapshot())
-        return result
 
     async def _background_snapshot(self) -> None:
         try:

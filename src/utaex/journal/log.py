@@ -23,6 +23,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import threading
@@ -30,11 +31,13 @@ import time
 from collections import deque
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 from .codec import decode_records, encode_record
 
 __all__ = [
     "AsyncGroupCommitter",
+    "BatchSink",
     "JournalError",
     "JournalWriter",
     "fsync_dir",
@@ -46,6 +49,12 @@ INLINE_FLUSH_MAX_S = 0.002  # a lone waiter is flushed on the event loop while f
 INLINE_AFTER_IDLE_S = 0.0002  # ... and only when no flush ended in this last while (not under load)
 GATHER_TURNS = 2  # event-loop turns a threaded flush waits for more records (docs/decisions.md, "Durability")
 _SEGMENT_RE = re.compile(r"^journal-(\d{20})\.log$")
+
+
+class BatchSink(Protocol):
+    """Where a group-committed batch is replicated (``blob`` is ``count`` framed records, in order)."""
+
+    async def publish(self, blob: bytes, count: int) -> None: ...
 
 
 class JournalError(RuntimeError):
@@ -156,25 +165,44 @@ class JournalWriter:
     def flush(self) -> int:
         """Write every buffered record with one write + one fsync; return how many."""
         with self._io_lock:
-            if self._failed is not None:
-                raise JournalError(f"journal {self.path.name} failed earlier") from self._failed
-            if self._closed:
-                raise JournalError(f"journal {self.path.name} is closed")
-            with self._buf_lock:
-                batch, self._buf = self._buf, []
+            self._check_open()
+            batch = self.take()
             if not batch:
                 return 0
-            try:
-                _write_all(self._fd, b"".join(batch))
-                if self.fsync:
-                    if not self._dsync:
-                        os.fsync(self._fd)
-                    self.fsync_count += 1
-            except BaseException as exc:
-                self._failed = exc
-                raise
-            self.records_written += len(batch)
+            self._write(b"".join(batch), len(batch))
             return len(batch)
+
+    def take(self) -> list[bytes]:
+        """Remove and return the buffered (framed) records, for a caller that writes them itself with
+        ``write_batch`` (the replicated journal publishes the same bytes while they are written)."""
+        with self._buf_lock:
+            batch, self._buf = self._buf, []
+        return batch
+
+    def write_batch(self, blob: bytes, count: int) -> int:
+        """Write ``count`` framed records (``take``'s, joined) with one write + one fsync; return ``count``."""
+        with self._io_lock:
+            self._check_open()
+            self._write(blob, count)
+            return count
+
+    def _check_open(self) -> None:
+        if self._failed is not None:
+            raise JournalError(f"journal {self.path.name} failed earlier") from self._failed
+        if self._closed:
+            raise JournalError(f"journal {self.path.name} is closed")
+
+    def _write(self, blob: bytes, count: int) -> None:
+        try:
+            _write_all(self._fd, blob)
+            if self.fsync:
+                if not self._dsync:
+                    os.fsync(self._fd)
+                self.fsync_count += 1
+        except BaseException as exc:
+            self._failed = exc
+            raise
+        self.records_written += count
 
     def close(self) -> None:
         """Flush what is buffered (unless the writer failed) and close the file."""
@@ -200,6 +228,9 @@ class AsyncGroupCommitter:
 
     def __init__(self, writer: JournalWriter, *, executor: Executor | None = None,
                  inline_max_s: float = INLINE_FLUSH_MAX_S) -> None:
+        #: When set, every flushed batch is also handed to ``sink.publish`` (the replicated journal, journal/
+        #: jetstream.py) while it is written, and appenders are resolved only once both have succeeded
+        self.sink: BatchSink | None = None
         #: Flush on the event loop when a single record waits and the last flush took less than this
         #: (0 turns it off: every flush then runs on the journal thread).
         self.inline_max_s = inline_max_s
@@ -288,7 +319,9 @@ class AsyncGroupCommitter:
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                if (len(self._futures) == 1 and self._last_flush_s < self.inline_max_s
+                if self.sink is not None:
+                    flushed = await self._replicated_flush(loop, self.sink)
+                elif (len(self._futures) == 1 and self._last_flush_s < self.inline_max_s
                         and time.perf_counter() - self._last_flush_end > INLINE_AFTER_IDLE_S):
                     # a lone waiter after a pause (light load) and a fast disk: flush on the loop, saving
                     # two thread hand-offs of the interpreter lock on the critical path; under load
@@ -314,6 +347,27 @@ class AsyncGroupCommitter:
             raise
         except Exception as exc:
             self._fail(exc)
+
+    async def _replicated_flush(self, loop: asyncio.AbstractEventLoop, sink: BatchSink) -> int:
+        """One batch written locally (journal thread) and published to the sink (event loop) at once; an
+        error of either fails the committer, after the local write has ended either way."""
+        for _ in range(GATHER_TURNS):
+            waiting = len(self._futures)
+            await asyncio.sleep(0)
+            if len(self._futures) == waiting:
+                break
+        batch = self._writer.take()
+        if not batch:
+            return 0
+        blob = b"".join(batch)
+        local = loop.run_in_executor(self._executor, self._writer.write_batch, blob, len(batch))
+        try:
+            await sink.publish(blob, len(batch))
+        except BaseException:
+            with contextlib.suppress(BaseException):
+                await local
+            raise
+        return await local
 
     def _timed_flush(self) -> int:
         started = time.perf_counter()
