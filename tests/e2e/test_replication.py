@@ -97,7 +97,7 @@ def servers() -> Iterator[list[Server]]:
 
 
 def venue(tmp: Path, name: str, servers: list[Server], *args: str, port: int | None = None) -> Server:
-    server = Server(tmp / name / "data", port or free_port(), ("--no-rate-limit", *args))
+    server = Server(tmp / name / "data", port or free_port(), ("--no-rate-limit", "--market", "off", *args))
     (tmp / name).mkdir(parents=True, exist_ok=True)
     servers.append(server)
     return server.start()
