@@ -1,0 +1,195 @@
+// bitget-api (tiagosiebler, npm) RestClientV3, unchanged (only `baseUrl` set), against the real utaex server:
+// every call of the client that maps to an endpoint utaex serves (docs/api-coverage.md).
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+
+import { USER, bitgetCode, cancelEverything, newUser, publicRestClient, restClient } from './support.js';
+
+const pub = publicRestClient();
+const me = restClient(USER);
+let other; // a counterparty, created in the first test that trades
+let them;
+
+after(async () => {
+  await cancelEverything(USER, ...(other ? [other] : []));
+});
+
+function ok(res) {
+  assert.equal(res.code, '00000', JSON.stringify(res));
+  assert.equal(res.msg, 'success');
+  return res.data;
+}
+
+test('getServerTime: /api/v3/public/time is a 404, as on the live venue', async () => {
+  await assert.rejects(pub.getServerTime(), (err) => {
+    assert.equal(err.code, 404);
+    return true;
+  });
+});
+
+test('public market reads', async () => {
+  const spot = ok(await pub.getInstruments({ category: 'SPOT' }));
+  assert.deepEqual(spot.map((i) => i.symbol).sort(), ['BTCUSDT', 'ETHUSDT']);
+  const [btcPerp] = ok(await pub.getInstruments({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(btcPerp.category, 'USDT-FUTURES');
+  assert.equal(btcPerp.quoteCoin, 'USDT');
+
+  const tickers = ok(await pub.getTickers({ category: 'SPOT' }));
+  assert.deepEqual(tickers.map((t) => t.symbol).sort(), ['BTCUSDT', 'ETHUSDT']);
+  const [one] = ok(await pub.getTickers({ category: 'USDT-FUTURES', symbol: 'ETHUSDT' }));
+  assert.equal(one.symbol, 'ETHUSDT');
+
+  const book = ok(await pub.getOrderBook({ category: 'SPOT', symbol: 'BTCUSDT', limit: '5' }));
+  assert.ok(Array.isArray(book.a) && Array.isArray(book.b));
+  assert.ok(Array.isArray(ok(await pub.getFills({ category: 'SPOT', symbol: 'BTCUSDT', limit: '10' }))));
+
+  const candles = ok(await pub.getCandles({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', interval: '1m' }));
+  assert.ok(Array.isArray(candles));
+  const history = ok(await pub.getHistoryCandles({ category: 'SPOT', symbol: 'BTCUSDT', interval: '1H', limit: '10' }));
+  assert.ok(Array.isArray(history));
+
+  const rate = ok(await pub.getCurrentFundingRate({ symbol: 'BTCUSDT' }));
+  assert.equal(rate[0].symbol, 'BTCUSDT');
+  const rates = ok(await pub.getHistoryFundingRate({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', limit: '3' }));
+  assert.equal(rates.resultList.length, 3);
+  const oi = ok(await pub.getOpenInterest({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(oi.list[0].symbol, 'BTCUSDT');
+  const oiLimit = ok(await pub.getContractsOi({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.ok(Array.isArray(oiLimit));
+  const tiers = ok(await pub.getPositionTier({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(tiers[0].tier, '1');
+  const reserve = ok(await pub.getRiskReserve({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.ok(reserve);
+  assert.ok(ok(await pub.getDiscountRate()));
+  assert.ok(ok(await pub.getMarginLoans({ coin: 'USDT' })));
+  assert.ok(ok(await pub.getProofOfReserves()));
+});
+
+test('account reads and settings', async () => {
+  const assets = ok(await me.getBalances());
+  const usdt = assets.assets.find((a) => a.coin === 'USDT');
+  assert.equal(usdt.balance, '1000000');
+  assert.deepEqual(ok(await me.getFundingAssets()), []);
+  const settings = ok(await me.getAccountSettings());
+  assert.ok(settings);
+  const fee = ok(await me.getFeeRate({ category: 'SPOT', symbol: 'BTCUSDT' }));
+  assert.equal(fee.makerFeeRate, '0.001');
+  assert.equal(ok(await me.setLeverage({ category: 'USDT-FUTURES', symbol: 'ETHUSDT', leverage: '5' })), 'success');
+  assert.equal(ok(await me.setHoldMode({ holdMode: 'hedge_mode' })), 'success');
+  assert.equal(ok(await me.setHoldMode({ holdMode: 'one_way_mode' })), 'success');
+  const max = ok(await me.getMaxOpenAvailable({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', orderType: 'limit', side: 'buy', price: '2000',
+  }));
+  assert.ok(max);
+});
+
+test('place, read, modify, cancel one order', async () => {
+  const placed = ok(await me.submitNewOrder({
+    category: 'SPOT', symbol: 'BTCUSDT', side: 'buy', orderType: 'limit', qty: '0.01', price: '30000',
+    clientOid: 'js-rest-1',
+  }));
+  assert.equal(placed.clientOid, 'js-rest-1');
+  const info = ok(await me.getOrderInfo({ orderId: placed.orderId }));
+  assert.equal(info.orderId, placed.orderId);
+  assert.equal(info.orderStatus, 'live');
+  assert.equal(info.price, '30000');
+  const open = ok(await me.getUnfilledOrders({ category: 'SPOT', symbol: 'BTCUSDT' }));
+  assert.deepEqual(open.list.map((o) => o.orderId), [placed.orderId]);
+
+  const modified = ok(await me.modifyOrder({ orderId: placed.orderId, qty: '0.02', price: '29000' }));
+  assert.equal(modified.orderId, placed.orderId);
+  const after = ok(await me.getOrderInfo({ clientOid: 'js-rest-1' }));
+  assert.equal(after.price, '29000');
+  assert.equal(after.qty, '0.02');
+
+  const cancelled = ok(await me.cancelOrder({ orderId: placed.orderId, category: 'SPOT' }));
+  assert.equal(cancelled.orderId, placed.orderId);
+  assert.equal(ok(await me.getOrderInfo({ orderId: placed.orderId })).orderStatus, 'cancelled');
+  const history = ok(await me.getHistoryOrders({ category: 'SPOT', symbol: 'BTCUSDT' }));
+  assert.ok(history.list.some((o) => o.orderId === placed.orderId));
+  await assert.rejects(me.cancelOrder({ orderId: placed.orderId, category: 'SPOT' }), bitgetCode('25204'));
+});
+
+test('batch place, batch modify, batch cancel, cancel all', async () => {
+  const placed = ok(await me.placeBatchOrders([
+    { category: 'SPOT', symbol: 'ETHUSDT', side: 'buy', orderType: 'limit', qty: '0.1', price: '1000' },
+    { category: 'SPOT', symbol: 'ETHUSDT', side: 'buy', orderType: 'limit', qty: '0.1', price: '1001' },
+    { category: 'SPOT', symbol: 'ETHUSDT', side: 'buy', orderType: 'limit', qty: '0.1', price: '1002' },
+  ]));
+  assert.equal(placed.length, 3);
+  assert.ok(placed.every((o) => o.orderId));
+  const modified = ok(await me.batchModifyOrders([
+    { orderId: placed[0].orderId, price: '999', qty: '0.2' },
+  ]));
+  assert.equal(modified[0].orderId, placed[0].orderId);
+  assert.equal(ok(await me.getOrderInfo({ orderId: placed[0].orderId })).price, '999');
+
+  const cancelled = ok(await me.cancelBatchOrders([
+    { category: 'SPOT', symbol: 'ETHUSDT', orderId: placed[0].orderId },
+    { category: 'SPOT', symbol: 'ETHUSDT', orderId: '1234567' },
+  ]));
+  assert.equal(cancelled[0].orderId, placed[0].orderId);
+  assert.equal(cancelled[1].code, '25204');
+  const rest = ok(await me.cancelAllOrders({ category: 'SPOT', symbol: 'ETHUSDT' }));
+  assert.ok(rest);
+  assert.deepEqual(ok(await me.getUnfilledOrders({ category: 'SPOT', symbol: 'ETHUSDT' })).list, []);
+});
+
+test('futures: fills, positions, close all, countdown cancel', async () => {
+  other = await newUser();
+  them = restClient(other);
+  ok(await them.submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'BTCUSDT', side: 'sell', orderType: 'limit', qty: '0.05', price: '50000',
+  }));
+  const bought = ok(await me.submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'BTCUSDT', side: 'buy', orderType: 'market', qty: '0.03',
+  }));
+  const filled = ok(await me.getOrderInfo({ orderId: bought.orderId }));
+  assert.equal(filled.orderStatus, 'filled');
+  assert.equal(filled.cumExecQty, '0.03');
+
+  const fills = ok(await me.getTradeFills({ category: 'USDT-FUTURES', orderId: bought.orderId }));
+  assert.equal(fills.list.length, 1);
+  assert.equal(fills.list[0].execPrice, '50000');
+  assert.equal(fills.list[0].execQty, '0.03');
+  const market = ok(await pub.getFills({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', limit: '1' }));
+  assert.equal(market[0].price, '50000');
+
+  const positions = ok(await me.getCurrentPosition({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(positions.list.length, 1);
+  assert.equal(positions.list[0].total, '0.03');
+  assert.equal(positions.list[0].avgPrice, '50000');
+  assert.equal(positions.list[0].posSide, 'long');
+
+  ok(await them.submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'BTCUSDT', side: 'buy', orderType: 'limit', qty: '0.05', price: '49000',
+  }));
+  ok(await me.closeAllPositions({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.deepEqual(ok(await me.getCurrentPosition({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' })).list, []);
+
+  assert.ok(ok(await me.countdownCancelAll({ countdown: '60' })) !== undefined);
+  assert.ok(ok(await me.countdownCancelAll({ countdown: '0' })) !== undefined);
+});
+
+test('strategy orders: place, modify, list, cancel, history', async () => {
+  ok(await them.submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', side: 'sell', orderType: 'limit', qty: '1', price: '3000',
+  }));
+  ok(await me.submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', side: 'buy', orderType: 'market', qty: '0.5',
+  }));
+  const placed = ok(await me.submitStrategyOrder({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', tpslMode: 'full', posSide: 'long',
+    stopLoss: '2500', slTriggerBy: 'market', slOrderType: 'market',
+  }));
+  assert.ok(placed.orderId);
+  const unfilled = ok(await me.getUnfilledStrategyOrders({ category: 'USDT-FUTURES' }));
+  assert.deepEqual(unfilled.map((o) => o.orderId), [placed.orderId]);
+  ok(await me.modifyStrategyOrder({ orderId: placed.orderId, qty: '0.5', stopLoss: '2400', slOrderType: 'market' }));
+  const modified = ok(await me.getUnfilledStrategyOrders({ category: 'USDT-FUTURES' }));
+  assert.equal(modified[0].stopLoss, '2400');
+  ok(await me.cancelStrategyOrder({ orderId: placed.orderId }));
+  assert.deepEqual(ok(await me.getUnfilledStrategyOrders({ category: 'USDT-FUTURES' })), []);
+  const history = ok(await me.getHistoryStrategyOrders({ category: 'USDT-FUTURES' }));
+  assert.ok(history.list.some((o) => o.orderId === placed.orderId));
+});
