@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -27,14 +28,17 @@ STAMP = JS_DIR / "node_modules" / ".utaex-lock-sha256"  # the lockfile's hash at
 NODE_FILES = sorted(p.name for p in JS_DIR.glob("*.test.js"))
 
 
-def _require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is not None:
-        return path
-    message = f"{tool} is not installed (the Node.js client suite needs Node.js 20+ and npm)"
+def _missing(message: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}; CI must provide it")
     pytest.skip(message)
+
+
+def _require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        _missing(f"{tool} is not installed (the Node.js client suite needs Node.js 20+ and npm)")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +46,9 @@ def node() -> str:
     """``node``, with the suite's packages installed exactly as locked (``npm ci``, once per lockfile)."""
     node = _require("node")
     npm = _require("npm")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    if int(version.lstrip("v").split(".")[0]) < 20:
+        _missing(f"node {version} is too old (the Node.js client suite needs Node.js 20+)")
     wanted = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         # --ignore-scripts: nothing the suite uses needs an install script (ccxt's only prints a banner)
@@ -55,7 +62,7 @@ def node() -> str:
 
 @pytest.mark.parametrize("js_file", NODE_FILES)
 def test_node_suite(node: str, js_file: str, tmp_path: Path) -> None:
-    srv = start_server(tmp_path, "--no-rate-limit")
+    srv = start_server(tmp_path, "--no-rate-limit", "--market", "off")  # exact books: no simulated traders
     try:
         user = srv.new_user()
         env = {

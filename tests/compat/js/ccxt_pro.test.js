@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
-import { USER, cancelEverything, ccxtBitget, newUser, sleep } from './support.js';
+import { USER, cancelEverything, newUser, sleep } from './support.js';
+import { ccxtBitget } from './ccxt_env.js';
 
 const users = [USER];
 const exchanges = [];

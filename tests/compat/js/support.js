@@ -3,7 +3,6 @@
 // unchanged, only pointed at the venue through its own options (bitget-api: `baseUrl`, `wsUrl`; ccxt: `urls`).
 import assert from 'node:assert/strict';
 
-import ccxt from 'ccxt';
 import { RestClientV3, WebsocketAPIClient, WebsocketClientV3 } from 'bitget-api';
 
 function env(name) {
@@ -121,23 +120,6 @@ export class Recorder {
 export function onTopic(topic, symbol) {
   return (event) => Array.isArray(event.data) && event.arg?.topic === topic
     && (symbol === undefined || event.arg?.symbol === symbol);
-}
-
-/** ccxt's bitget (or ccxt.pro's) with `uta: true` and every REST and WS URL replaced, as in the README. */
-export function ccxtBitget(user = USER, { pro = false } = {}) {
-  const Exchange = pro ? ccxt.pro.bitget : ccxt.bitget;
-  const ex = new Exchange({
-    apiKey: user.apiKey, secret: user.secretKey, password: user.passphrase,
-    options: { uta: true }, enableRateLimit: false,
-  });
-  for (const [name, url] of Object.entries(ex.urls.api)) {
-    if (typeof url === 'string') ex.urls.api[name] = BASE_URL;
-  }
-  ex.urls.api.ws = {
-    public: `${WS_BASE}/v2/ws/public`, private: `${WS_BASE}/v2/ws/private`,
-    utaPublic: WS_PUBLIC, utaPrivate: WS_PRIVATE,
-  };
-  return ex;
 }
 
 /** Cancels every pending order of `users` in every category (through bitget-api's REST client). */
