@@ -54,15 +54,17 @@ test('public market reads', async () => {
   assert.equal(rates.resultList.length, 3);
   const oi = ok(await pub.getOpenInterest({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
   assert.equal(oi.list[0].symbol, 'BTCUSDT');
-  const oiLimit = ok(await pub.getContractsOi({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
-  assert.ok(Array.isArray(oiLimit));
+  const [oiLimit] = ok(await pub.getContractsOi({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(oiLimit.symbol, 'BTCUSDT');
   const tiers = ok(await pub.getPositionTier({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
   assert.equal(tiers[0].tier, '1');
   const reserve = ok(await pub.getRiskReserve({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
-  assert.ok(reserve);
-  assert.ok(ok(await pub.getDiscountRate()));
-  assert.ok(ok(await pub.getMarginLoans({ coin: 'USDT' })));
-  assert.ok(ok(await pub.getProofOfReserves()));
+  assert.equal(reserve.coin, 'USDT');
+  const discounts = ok(await pub.getDiscountRate());
+  assert.ok(discounts.some((d) => d.coin === 'BTC' && d.list.length > 0));
+  assert.ok('limit' in ok(await pub.getMarginLoans({ coin: 'USDT' })));
+  const reserves = ok(await pub.getProofOfReserves());
+  assert.ok(reserves.list.some((r) => r.coin === 'USDT'));
 });
 
 test('account reads and settings', async () => {
@@ -71,16 +73,18 @@ test('account reads and settings', async () => {
   assert.equal(usdt.balance, '1000000');
   assert.deepEqual(ok(await me.getFundingAssets()), []);
   const settings = ok(await me.getAccountSettings());
-  assert.ok(settings);
+  assert.deepEqual([settings.uid, settings.holdMode], [USER.uid, 'one_way_mode']);
   const fee = ok(await me.getFeeRate({ category: 'SPOT', symbol: 'BTCUSDT' }));
   assert.equal(fee.makerFeeRate, '0.001');
   assert.equal(ok(await me.setLeverage({ category: 'USDT-FUTURES', symbol: 'ETHUSDT', leverage: '5' })), 'success');
+  const configs = ok(await me.getAccountSettings()).symbolConfigList;
+  assert.equal(configs.find((c) => c.category === 'USDT-FUTURES' && c.symbol === 'ETHUSDT').leverage, '5');
   assert.equal(ok(await me.setHoldMode({ holdMode: 'hedge_mode' })), 'success');
   assert.equal(ok(await me.setHoldMode({ holdMode: 'one_way_mode' })), 'success');
   const max = ok(await me.getMaxOpenAvailable({
     category: 'USDT-FUTURES', symbol: 'ETHUSDT', orderType: 'limit', side: 'buy', price: '2000',
   }));
-  assert.ok(max);
+  assert.ok(Number(max.maxBuyOpen) > 0);
 });
 
 test('place, read, modify, cancel one order', async () => {
@@ -164,11 +168,24 @@ test('futures: fills, positions, close all, countdown cancel', async () => {
   ok(await them.submitNewOrder({
     category: 'USDT-FUTURES', symbol: 'BTCUSDT', side: 'buy', orderType: 'limit', qty: '0.05', price: '49000',
   }));
-  ok(await me.closeAllPositions({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  const closing = ok(await me.closeAllPositions({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.equal(closing.list.length, 1);
+  const closeOrder = ok(await me.getOrderInfo({ orderId: closing.list[0].orderId }));
+  assert.deepEqual([closeOrder.side, closeOrder.orderStatus, closeOrder.cumExecQty], ['sell', 'filled', '0.03']);
   assert.deepEqual(ok(await me.getCurrentPosition({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' })).list, []);
 
-  assert.ok(ok(await me.countdownCancelAll({ countdown: '60' })) !== undefined);
-  assert.ok(ok(await me.countdownCancelAll({ countdown: '0' })) !== undefined);
+  // the venue's own trades make the candles and the ticker: 0.03 @ 50000, then 0.03 @ 49000
+  const rows = ok(await pub.getCandles({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', interval: '1m' }));
+  assert.ok(rows.every((row) => row.length === 7 && row.every((x) => typeof x === 'string')));
+  const traded = rows.filter((row) => row[5] !== '0');
+  assert.equal(traded.at(-1)[4], '49000');
+  assert.equal(traded.reduce((sum, row) => sum + Number(row[5]), 0).toFixed(8), '0.06000000');
+  assert.equal(traded[0][1], '50000');
+  const [ticker] = ok(await pub.getTickers({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+  assert.deepEqual([ticker.lastPrice, ticker.highPrice24h, ticker.lowPrice24h], ['49000', '50000', '49000']);
+
+  assert.equal(ok(await me.countdownCancelAll({ countdown: '60' })), 'success');
+  assert.equal(ok(await me.countdownCancelAll({ countdown: '0' })), 'success');
 });
 
 test('strategy orders: place, modify, list, cancel, history', async () => {

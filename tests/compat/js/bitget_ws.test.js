@@ -153,3 +153,14 @@ test('WS trading API: place, cancel, batch place, batch cancel', { timeout: 2000
     return true;
   });
 });
+
+test('a rejected login is an error event (30015) and the socket stays open', { timeout: 20000 }, async () => {
+  const ws = open(WS_PRIVATE, { ...USER, secretKey: 'not-the-secret' });
+  const rec = new Recorder(ws, ['response', 'exception', 'authenticated', 'reconnect', 'close']);
+  ws.subscribe([{ topic: 'account', payload: { instType: 'UTA' } }], 'v3Private');
+  const refused = await rec.waitFor((e, name) => name === 'exception', { what: 'the login error' });
+  assert.deepEqual([refused.event, refused.code, refused.msg], ['error', 30015, 'Invalid sign']);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(ws.getWs('v3Private').readyState, 1); // OPEN: the venue did not close it
+  assert.deepEqual(rec.events.filter(({ name }) => ['authenticated', 'reconnect', 'close'].includes(name)), []);
+});
