@@ -58,7 +58,7 @@ WRITE_ENDPOINTS = (
     "/api/v3/trade/cancel-strategy-order",
 )
 # POSTs that only read (Bitget's "UTA trade (read)" permission): a read-only key may call them
-READ_POSTS = ("/api/v3/account/max-open-available",)
+READ_POSTS = ("/api/v3/account/max-open-available", "/api/v3/trade/max-open-available")
 
 
 def fmt(value: Decimal | str | int) -> str:

@@ -98,7 +98,7 @@ class Backend:
             import psycopg
 
             with psycopg.connect(self.url, autocommit=True) as conn:
-                conn.execute("DROP TABLE IF EXISTS orders, fills, bars, hour_bars, utaex_schema")
+                conn.execute("DROP TABLE IF EXISTS orders, fills, bars, hour_bars, records, utaex_schema")
 
     def count(self, table: str) -> int:
         if self.kind == "sqlite":
@@ -362,6 +362,65 @@ def test_fills_paging_and_filters(backend: Backend, store: HistoryStore) -> None
         assert all_fills(store, 1, None, None, 5_100, 5_199, limit=7) == [BASE + i * 2 for i in range(199, 99, -1)]
         store.flush()
     assert backend.count("fills") == 3000
+
+
+def rdoc(rid: int, kind: str) -> bytes:
+    return msgspec.json.encode({"id": str(rid), "kind": kind})
+
+
+def all_records(s: HistoryStore, uid: int, kind: str, cat: str, sym: str | None = None, coin: str | None = None,
+                type_: str | None = None, start: int | None = None, end: int | None = None,
+                limit: int = 100) -> list[int]:
+    ids: list[int] = []
+    cursor: str | None = None
+    while True:
+        docs, cursor = s.records(uid, kind, cat, sym, coin, type_, start, end, limit, cursor)
+        assert len(docs) <= limit
+        ids += [int(dec(d)["id"]) for d in docs]
+        if not cursor:
+            return ids
+        assert cursor == str(ids[-1])
+
+
+def test_records_paging_filters_persistence_and_prune(backend: Backend) -> None:
+    """Financial records and closed positions: one table, kept apart by kind, filtered by category, symbol,
+    coin, type and time, paged newest first, read before and after the writer commits, kept across a reopen
+    and pruned with the rest."""
+    rows, expected = [], []
+    for i in range(600):
+        rid = BASE + i * 3
+        cat, sym, coin = (SPOT, "BTCUSDT", "BTC") if i % 4 == 0 else (FUT, "ETHUSDT" if i % 3 else "BTCUSDT", "USDT")
+        typ = "ORDER_DEALT_IN" if cat == SPOT else ("SOME_NEW_TYPE" if i % 5 == 0 else "BUY_DEAL")
+        rows.append((1, "ledger", rid, cat, sym, coin, typ, 10_000 + i, rdoc(rid, "ledger")))
+        rows.append((2, "ledger", rid, cat, sym, coin, typ, 10_000 + i, rdoc(rid, "other user")))
+        expected.append((rid, cat, sym, coin, typ, 10_000 + i))
+    with backend.open() as s:
+        s.put_records(rows[:500])
+        s.flush()
+        s.put_records(rows[500:])  # not yet committed: read from the overlay, merged with the database
+        s.put_records([(1, "position", BASE + 1, FUT, "BTCUSDT", "USDT", "", 10_000, rdoc(BASE + 1, "position"))])
+        s.put_records(rows[:2])  # a repeat replaces, never duplicates
+
+        def want(pred: object) -> list[int]:
+            return sorted((e[0] for e in expected if pred(e)), reverse=True)  # type: ignore[operator]
+
+        for _ in range(2):
+            assert all_records(s, 1, "ledger", FUT) == want(lambda e: e[1] == FUT)
+            assert all_records(s, 1, "ledger", FUT, "BTCUSDT", limit=7) == want(lambda e: e[1] == FUT
+                                                                                  and e[2] == "BTCUSDT")
+            assert all_records(s, 1, "ledger", SPOT, coin="BTC", limit=13) == want(lambda e: e[1] == SPOT)
+            assert all_records(s, 1, "ledger", FUT, type_="SOME_NEW_TYPE") == want(lambda e: e[4] == "SOME_NEW_TYPE")
+            assert all_records(s, 1, "ledger", FUT, start=10_100, end=10_199, limit=9) == want(
+                lambda e: e[1] == FUT and 10_100 <= e[5] <= 10_199)
+            assert all_records(s, 1, "position", FUT) == [BASE + 1]
+            assert all_records(s, 3, "ledger", FUT) == []
+            s.flush()
+        assert backend.count("records") == 1201
+    with backend.open() as s:
+        assert all_records(s, 1, "ledger", SPOT) == want(lambda e: e[1] == SPOT)
+        assert s.prune(10_300) == 2 * 300 + 1
+        assert all_records(s, 1, "ledger", FUT) == want(lambda e: e[1] == FUT and e[5] >= 10_300)
+        assert all_records(s, 1, "position", FUT) == []
 
 
 # --------------------------------------------------------------------------- durability and retention

@@ -206,6 +206,23 @@ class AsyncClient(BaseClient):
         return await self.call(E.fills(category, order_id=order_id, start_time=start_time, end_time=end_time,
                                        limit=limit, cursor=cursor))
 
+    async def financial_records(self, category: str, *, coin: str | None = None, type: str | None = None,
+                                symbol: str | None = None, start_time: int | None = None,
+                                end_time: int | None = None, limit: int | None = None,
+                                cursor: str | None = None) -> R.FinancialRecordPage:
+        return await self.call(E.financial_records(category, coin=coin, type=type, symbol=symbol,
+                                                   start_time=start_time, end_time=end_time, limit=limit,
+                                                   cursor=cursor))
+
+    async def history_positions(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                                end_time: int | None = None, limit: int | None = None,
+                                cursor: str | None = None) -> R.ClosedPositionPage:
+        return await self.call(E.history_positions(category, symbol, start_time=start_time, end_time=end_time,
+                                                   limit=limit, cursor=cursor))
+
+    async def adl_rank(self) -> list[R.AdlRank]:
+        return await self.call(E.adl_rank())
+
     async def positions(self, category: str, symbol: str | None = None, *,
                         pos_side: str | None = None) -> list[R.Position]:
         return await self.call(E.positions(category, symbol, pos_side=pos_side))

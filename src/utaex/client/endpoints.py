@@ -357,6 +357,26 @@ def fills(category: str | None = None, *, order_id: str | None = None, start_tim
     return Call("GET", "/api/v3/trade/fills", params, type=R.FillPage)
 
 
+def financial_records(category: str, *, coin: str | None = None, type: str | None = None,
+                      symbol: str | None = None, start_time: int | None = None, end_time: int | None = None,
+                      limit: int | None = None, cursor: str | None = None) -> Call[R.FinancialRecordPage]:
+    params = {"category": category, "coin": coin, "type": type, "symbol": symbol, "startTime": start_time,
+              "endTime": end_time, "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/account/financial-records", params, type=R.FinancialRecordPage)
+
+
+def history_positions(category: str, symbol: str | None = None, *, start_time: int | None = None,
+                      end_time: int | None = None, limit: int | None = None,
+                      cursor: str | None = None) -> Call[R.ClosedPositionPage]:
+    params = {"category": category, "symbol": symbol, "startTime": start_time, "endTime": end_time,
+              "limit": limit, "cursor": cursor or None}
+    return Call("GET", "/api/v3/position/history-position", params, type=R.ClosedPositionPage)
+
+
+def adl_rank() -> Call[list[R.AdlRank]]:
+    return Call("GET", "/api/v3/position/adlRank", {}, type=list[R.AdlRank])
+
+
 def positions(category: str, symbol: str | None = None, *, pos_side: str | None = None) -> Call[list[R.Position]]:
     params = {"category": category, "symbol": symbol, "posSide": pos_side}
     return Call("GET", "/api/v3/position/current-position", params, type=R.PositionList, convert=lambda d: d.list)

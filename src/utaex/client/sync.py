@@ -214,6 +214,23 @@ class Client(SyncTransport, BaseClient):
         return self.call(E.fills(category, order_id=order_id, start_time=start_time, end_time=end_time,
                                  limit=limit, cursor=cursor))
 
+    def financial_records(self, category: str, *, coin: str | None = None, type: str | None = None,
+                          symbol: str | None = None, start_time: int | None = None, end_time: int | None = None,
+                          limit: int | None = None, cursor: str | None = None) -> R.FinancialRecordPage:
+        """Balance changes of the last 90 days (deposits are category ``OTHER``), newest first."""
+        return self.call(E.financial_records(category, coin=coin, type=type, symbol=symbol, start_time=start_time,
+                                             end_time=end_time, limit=limit, cursor=cursor))
+
+    def history_positions(self, category: str, symbol: str | None = None, *, start_time: int | None = None,
+                          end_time: int | None = None, limit: int | None = None,
+                          cursor: str | None = None) -> R.ClosedPositionPage:
+        """Positions closed in the last 90 days, newest first."""
+        return self.call(E.history_positions(category, symbol, start_time=start_time, end_time=end_time,
+                                             limit=limit, cursor=cursor))
+
+    def adl_rank(self) -> list[R.AdlRank]:
+        return self.call(E.adl_rank())
+
     def positions(self, category: str, symbol: str | None = None, *,
                   pos_side: str | None = None) -> list[R.Position]:
         return self.call(E.positions(category, symbol, pos_side=pos_side))

@@ -20,7 +20,7 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from . import funding, liquidation, market, modify, strategy, tick, trading, triggers
+from . import funding, liquidation, market, modify, records, strategy, tick, trading, triggers
 from .book import Book
 from .close import close_positions
 from .commands import (
@@ -48,7 +48,7 @@ from .commands import (
 )
 from .events import AccountEvent, BookEvent, Event, OrderEvent, PositionEvent
 from .instruments import Instrument, InstrumentSet
-from .ledger import Account, ApiKey, auto_repay, leverage_key
+from .ledger import Account, ApiKey, leverage_key
 from .numbers import DP, NumberError, parse_fixed
 from .order import Order
 from .positions import Position
@@ -163,7 +163,12 @@ class Engine:
         if self.strategies.busy:
             triggers.after_step(self)
         if self._positions_touched:
+            positions = self.positions
             for uid, cat, sym in sorted(self._positions_touched):
+                for side in (E.LONG, E.SHORT):
+                    pos = positions.get((uid, cat, sym, side))
+                    if pos is not None and not pos.qty and pos.position_id:
+                        records.close_lifetime(self, pos)
                 events.append(PositionEvent(uid, cat, sym))
             self._positions_touched.clear()
         books = self._books_touched
@@ -266,10 +271,10 @@ class Engine:
             pos = self.positions[key] = Position(uid, category, symbol, side, leverage=leverage,
                                                  created=self.now, updated=self.now)
             self.user_positions.setdefault(uid, {})[(category, symbol, side)] = pos
+            records.open_lifetime(self, pos)
         elif pos.qty == 0:  # a new position on the same key: its lifetime totals start again
             pos.leverage = leverage
-            pos.created = self.now
-            pos.open_fee = pos.close_fee = 0
+            records.open_lifetime(self, pos)
         return pos
 
     def register(self, order: Order, acct: Account) -> None:
@@ -294,7 +299,7 @@ class Engine:
             asset.frozen -= order.frozen
             order.frozen = 0
             if category == MARGIN:
-                auto_repay(asset)
+                records.repay(self, uid, category, order.symbol, order.frozen_coin, asset)
         if order.in_book:
             book = self.book_of[(category, order.symbol)]
             book.remove(order)
@@ -454,7 +459,8 @@ class Engine:
             return X.reject(X.PARAM_ERROR, "amount")
         asset = acct.asset(cmd.coin)
         asset.balance += units
-        auto_repay(asset)
+        records.ledger(self, cmd.uid, records.OTHER, "", cmd.coin, records.TRANSFER_IN, units, 0, asset.balance)
+        records.repay(self, cmd.uid, records.OTHER, "", cmd.coin, asset)
         self.deposits[cmd.coin] = self.deposits.get(cmd.coin, 0) + units
         acct.deposited[cmd.coin] = acct.deposited.get(cmd.coin, 0) + units
         self.touched.add(cmd.uid)

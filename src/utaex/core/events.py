@@ -110,5 +110,44 @@ class PositionLiquidated(msgspec.Struct, gc=False):
     ts: int
 
 
+class LedgerEntry(msgspec.Struct, gc=False):
+    """One change of one coin's balance of one user (a financial record, ``core/records.py``): values, not
+    references, so it may be recorded at any later time. ``balance`` is the balance right after the change;
+    ``amount + fee`` is the change (``fee`` <= 0 when charged). ``kind`` is Bitget's financial-record type."""
+
+    id: int
+    uid: int
+    category: str
+    symbol: str
+    coin: str
+    kind: str
+    amount: int
+    fee: int
+    balance: int
+    ts: int
+
+
+class PositionClosed(msgspec.Struct, gc=False):
+    """A position's lifetime ended (its size went to 0): a frozen copy of its totals (``core/records.py``).
+    Lots, value units of the entry/exit value (``value_per_tick_lot`` per tick and lot) and settle-coin units."""
+
+    position_id: int
+    uid: int
+    category: str
+    symbol: str
+    hold_mode: str
+    pos_side: str
+    open_lots: int
+    open_value: int
+    close_lots: int
+    close_value: int
+    pnl: int
+    funding: int
+    open_fee: int
+    close_fee: int
+    created: int
+    updated: int
+
+
 Event = (OrderEvent | OrderModified | FillEvent | AccountEvent | PositionEvent | BookEvent | ResetEvent
-         | StrategyEvent | MarkPriceChanged | FundingSettled | PositionLiquidated)
+         | StrategyEvent | MarkPriceChanged | FundingSettled | PositionLiquidated | LedgerEntry | PositionClosed)

@@ -25,10 +25,11 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
+from . import records
 from .commands import ModifyBatch, ModifyItem, ModifyOrder
 from .events import OrderEvent, OrderModified
 from .instruments import Instrument
-from .ledger import auto_repay, can_borrow
+from .ledger import can_borrow
 from .order import Order
 from .trading import (
     _price_ticks,
@@ -174,7 +175,7 @@ def _change(eng: Engine, order: Order, item: ModifyItem) -> Order | X.Reject:
     if requeue:
         book.add(order)
     if order.category == E.MARGIN:
-        auto_repay(asset)
+        records.repay(eng, order.uid, order.category, order.symbol, order.frozen_coin, asset)
     eng.touch_book(inst)
     events.append(OrderEvent(order))
     return order
@@ -190,6 +191,8 @@ def _fund(eng: Engine, inst: Instrument, order: Order, need: int) -> bool:
         return False
     asset.debt += short
     asset.balance += short
+    records.ledger(eng, order.uid, order.category, order.symbol, order.frozen_coin, records.BORROW, short, 0,
+                   asset.balance)
     return True
 
 
@@ -246,5 +249,5 @@ def _cross(eng: Engine, inst: Instrument, order: Order, probe: Order, coid: str)
         to_book(eng, inst, book, acct, order)
     if order.category == E.MARGIN:
         for c in (inst.base, inst.quote):
-            auto_repay(acct.asset(c))
+            records.repay(eng, order.uid, order.category, order.symbol, c, acct.asset(c))
     return order

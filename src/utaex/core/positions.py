@@ -8,6 +8,10 @@ Invariants:
 - ``open_fee`` / ``close_fee`` are the fees charged (settle-coin units, >= 0) on the fills that opened /
   closed this position since it last opened from size 0; a fill that closes and opens splits its fee
   pro rata by quantity.
+- Lifetime totals (since the position last opened from size 0; ``core/records.py`` reports them when it
+  closes): ``position_id`` (0 while no lifetime is open), ``open_lots`` / ``open_value`` and ``close_lots`` /
+  ``close_value`` (value units of the fills that opened / closed it), ``pnl`` (realised PnL) and ``funding``
+  (funding received, < 0 when paid).
 - ``pending_close`` is the remaining quantity of the user's open closing orders on this position and
   never exceeds ``qty``.
 """
@@ -32,6 +36,13 @@ class Position(msgspec.Struct, gc=False):
     updated: int = 0
     open_fee: int = 0
     close_fee: int = 0
+    position_id: int = 0
+    open_lots: int = 0
+    open_value: int = 0
+    close_lots: int = 0
+    close_value: int = 0
+    pnl: int = 0
+    funding: int = 0
 
     def take(self, lots: int) -> tuple[int, int]:
         """Remove ``lots`` from the position; returns (released cost, released margin)."""

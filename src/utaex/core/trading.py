@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from . import enums as E
 from . import errors as X
+from . import records
 from .book import Book
 from .commands import PlaceOrder
 from .events import FillEvent, OrderEvent
 from .instruments import Instrument
-from .ledger import Account, auto_repay, can_borrow
+from .ledger import Account, can_borrow
 from .numbers import DP, NumberError, ceil_div, format_fixed, parse_fixed
 from .order import Order
 
@@ -334,6 +335,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
             return X.reject(X.INSUFFICIENT_MARGIN if inst.is_futures else X.INSUFFICIENT_BALANCE)
         asset.debt += short
         asset.balance += short
+        records.ledger(eng, order.uid, order.category, order.symbol, coin, records.BORROW, short, 0, asset.balance)
     # accepted: from here on the state changes
     assign_ids(eng, order)
     order.per_lot = per_lot
@@ -367,7 +369,7 @@ def place(eng: Engine, cmd: PlaceOrder) -> Order | X.Reject:
         eng.end_order(order, E.CANCELLED, end_reason or E.IOC_CANCEL)
     if order.category == E.MARGIN:
         for c in (inst.base, inst.quote):
-            auto_repay(acct.asset(c))
+            records.repay(eng, order.uid, order.category, order.symbol, c, acct.asset(c))
     eng.touched.add(order.uid)
     return order
 
@@ -456,7 +458,8 @@ def settle_spot(eng: Engine, inst: Instrument, acct: Account, order: Order, lots
         quote.balance -= value
         fee = fee_of(qty_units, rate)
         base.balance += qty_units - fee
-        coin = inst.base
+        coin, paid, paid_units, received, received_units = inst.base, inst.quote, value, base, qty_units
+        out = quote
     else:
         if order.frozen:
             order.frozen -= qty_units
@@ -464,10 +467,14 @@ def settle_spot(eng: Engine, inst: Instrument, acct: Account, order: Order, lots
         base.balance -= qty_units
         fee = fee_of(value, rate)
         quote.balance += value - fee
-        coin = inst.quote
+        coin, paid, paid_units, received, received_units = inst.quote, inst.base, qty_units, quote, value
+        out = base
     eng.fees[coin] = eng.fees.get(coin, 0) + fee
-    if order.category == E.MARGIN:
-        auto_repay(acct.asset(coin))
+    uid, cat, sym = order.uid, order.category, order.symbol
+    records.ledger(eng, uid, cat, sym, paid, records.ORDER_DEALT_FROZEN_OUT, -paid_units, 0, out.balance)
+    records.ledger(eng, uid, cat, sym, coin, records.ORDER_DEALT_IN, received_units, -fee, received.balance)
+    if cat == E.MARGIN:
+        records.repay(eng, uid, cat, sym, coin, received)
     return fee, coin, 0
 
 
@@ -504,6 +511,9 @@ def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, l
                 eng.inverse_pnl[coin] = eng.inverse_pnl.get(coin, 0) + gain
             settle.balance += gain
             pos.realized += gain
+            pos.pnl += gain
+            pos.close_lots += close
+            pos.close_value += close_value
             pos.close_fee += fee if close == lots else fee * close // lots
             pos.updated = eng.now
             pnl = gain
@@ -519,12 +529,16 @@ def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, l
         pos = eng.position(uid, cat, sym, open_side, order.leverage)
         pos.open_fee += fee if left == lots else fee - fee * (lots - left) // lots
         pos.qty += left
+        pos.open_lots += left
+        pos.open_value += left * price * inst.value_per_tick_lot
         pos.cost += left * price * inst.value_per_tick_lot
         m = left * margin_per_lot(inst, price, order.leverage)
         pos.margin += m
         settle.margin += m
         pos.updated = eng.now
         eng.touch_position(pos)
+    records.ledger(eng, uid, cat, sym, coin, records.futures_kind(order.hold_mode, order.side, order.closing,
+                                                                  order.pos_side), pnl, -fee, settle.balance)
     return fee, coin, pnl
 
 

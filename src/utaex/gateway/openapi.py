@@ -133,6 +133,25 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         description="Market orders that close every position of the category (or one symbol / side); pending "
                     "closing orders on them are cancelled first. One result per position.",
         page="trade/Close-All-Positions"),
+    ("GET", "/api/v3/account/financial-records"): Op(
+        "Get financial records", "Account", R.FinancialRecordPage, Q.FinancialRecordsQuery,
+        page="account/Get-Financial-Records",
+        description="Every balance change, newest first: deposits (category OTHER, TRANSFER_IN), fills (amount and "
+                    "fee per coin, or realised PnL and fee for futures), margin borrowing and repayment, funding "
+                    "and liquidation; `balance` is the balance after the change."),
+    ("GET", "/api/v3/position/history-position"): Op(
+        "Get positions history", "Trade", R.ClosedPositionPage, Q.PositionHistoryQuery,
+        page="trade/Get-Position-History",
+        description="Positions closed (size back to 0) in the last 90 days, newest first, with their lifetime "
+                    "totals."),
+    ("GET", "/api/v3/position/adlRank"): Op(
+        "Get position ADL rank", "Trade", list[R.AdlRank], page="trade/Get-Position-ADL-Rank",
+        description="Each open position's place in its contract's auto-deleveraging queue, from its PnL ratio "
+                    "and leverage among the positions on the same contract and side (1 = first)."),
+    ("POST", "/api/v3/trade/max-open-available"): Op(
+        "Get max open available", "Trade", R.MaxOpenAvailable, body=Q.MaxOpenRequest,
+        description="The same as `/api/v3/account/max-open-available`, at the path of the page's curl example.",
+        page="trade/Get-Max-Open-Available"),
     ("POST", "/api/v3/account/max-open-available"): Op(
         "Get max open available", "Account", R.MaxOpenAvailable, body=Q.MaxOpenRequest,
         description="Available balance for the order shape; MARGIN: the most it may buy or sell with borrowing; "

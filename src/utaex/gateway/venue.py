@@ -28,7 +28,17 @@ from ..core import enums as E
 from ..core.candles import HOUR, MINUTE, MinuteBar
 from ..core.commands import AnyCommand, CancelAll, Command, Configure
 from ..core.engine import Engine
-from ..core.events import AccountEvent, BookEvent, Event, FillEvent, OrderEvent, PositionEvent, ResetEvent
+from ..core.events import (
+    AccountEvent,
+    BookEvent,
+    Event,
+    FillEvent,
+    LedgerEntry,
+    OrderEvent,
+    PositionClosed,
+    PositionEvent,
+    ResetEvent,
+)
 from ..core.instruments import InstrumentSet
 from ..journal import (
     AsyncGroupCommitter,
@@ -50,6 +60,7 @@ from .marketdata import DAY_MINUTES, MarketData
 log = logging.getLogger("utaex.venue")
 
 ENDED = (E.FILLED, E.CANCELLED)
+LEDGER, POSITION = "ledger", "position"  # record kinds in the history store (financial records, closed positions)
 HISTORY_BACKLOG = 500_000  # rows the history writer may defer while the venue is busy
 RETENTION_MS = 91 * 86_400_000  # history kept: the 90-day access window plus a day
 HISTORY_DEFER_MAX = 10_000  # applied commands whose history rows may wait for an idle moment (bounds
@@ -517,6 +528,7 @@ class Venue:
         """Hand the history rows of one command's events to the store."""
         store, encode = self.store, self._store_encode
         ended: list[tuple[int, int, str, str, str, str, int, int, bytes]] = []
+        recs: list[tuple[int, str, int, str, str, str, str, int, bytes]] = []
         for ev in events:
             if type(ev) is OrderEvent:
                 o = ev.order
@@ -526,8 +538,15 @@ class Venue:
             elif type(ev) is FillEvent:
                 o = ev.order
                 store.put_fill(o.uid, ev.exec_id, o.order_id, o.category, o.symbol, ev.ts, encode(self._fill_row(ev)))
+            elif type(ev) is LedgerEntry:  # any kind, recorded as is (core/records.py)
+                recs.append((ev.uid, LEDGER, ev.id, ev.category, ev.symbol, ev.coin, ev.kind, ev.ts, encode(ev)))
+            elif type(ev) is PositionClosed:  # dated by its close: what "the last 90 days" of history means
+                recs.append((ev.uid, POSITION, ev.position_id, ev.category, ev.symbol, "", "", ev.updated,
+                             encode(ev)))
         if ended:
             store.put_orders(ended)
+        if recs:
+            store.put_records(recs)
 
     @property
     def unrecorded(self) -> int:

@@ -30,6 +30,10 @@ Contract shared by every implementation (SQLite now, PostgreSQL later):
   ``category`` being the order book's (SPOT for SPOT and MARGIN); a repeated put replaces the bar. A
   bar row is ``BarRow``; the turnover (value units, beyond 64 bits) is kept exactly as decimal text.
   Reads see every put (read-your-writes, like orders); ``prune`` also removes bars older than its bound.
+* Records (financial records and closed positions, ``kind`` ``"ledger"`` / ``"position"``) are keyed by
+  ``(uid, kind, id)`` with ``id`` unique and growing with time; a repeated put replaces the document. They
+  are paged like fills (newest first, keyset on ``id``), filtered on category (exact) and optionally on
+  symbol, coin and type; the store never interprets a type, so any new type is recorded and filtered as is.
 * The store is not the durability source of truth: the command journal is. A store may lose rows
   that were not yet flushed when the process died; the gateway refreshes them from replay.
 """
@@ -137,6 +141,17 @@ class HistoryStore(ABC):
         """One page of ``uid``'s fills (optionally of one ``category`` / one ``order_id``) whose ``created``
         lies within ``[start, end]``, ordered by ``exec_id`` descending, below ``cursor``.
         """
+
+    @abstractmethod
+    def put_records(self, rows: Sequence[tuple[int, str, int, str, str, str, str, int, bytes]]) -> None:
+        """Upsert records given as ``(uid, kind, id, category, symbol, coin, type, created, doc)`` by
+        ``(uid, kind, id)``. Non-blocking."""
+
+    @abstractmethod
+    def records(self, uid: int, kind: str, category: str, symbol: str | None, coin: str | None, type_: str | None,
+                start: int | None, end: int | None, limit: int, cursor: str | None) -> tuple[list[bytes], str]:
+        """One page of ``uid``'s records of ``kind`` and ``category`` (and ``symbol``, ``coin``, ``type_`` when
+        given) whose ``created`` lies within ``[start, end]``, ordered by ``id`` descending, below ``cursor``."""
 
     @abstractmethod
     def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]],

@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from .base import ENDED_STATUSES, StoreError
-from .sqlite import BAR_TABLES, SQLiteHistoryStore, _bar_rows, _BarOverlay, _Overlay
+from .sqlite import BAR_TABLES, SQLiteHistoryStore, _bar_rows, _BarOverlay, _Overlay, _RecordOverlay
 
 __all__ = ["SCHEMA_VERSION", "PostgreSQLHistoryStore"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS utaex_schema (version INTEGER NOT NULL);
@@ -60,6 +60,18 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 );
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
+CREATE TABLE IF NOT EXISTS records (
+    uid      BIGINT NOT NULL,
+    kind     TEXT NOT NULL,
+    id       BIGINT NOT NULL,
+    category TEXT NOT NULL,
+    symbol   TEXT NOT NULL,
+    coin     TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    created  BIGINT NOT NULL,
+    doc      BYTEA NOT NULL,
+    PRIMARY KEY (uid, kind, id)
+);
 """ + "".join(f"""
 CREATE TABLE IF NOT EXISTS {table} (
     category  TEXT NOT NULL,
@@ -75,7 +87,7 @@ CREATE TABLE IF NOT EXISTS {table} (
     PRIMARY KEY (category, symbol, ts)
 );""" for table in ("bars", "hour_bars"))
 # Migrations: version -> statements that bring the previous version to it (version 1 had no clientOid index,
-# version 2 no minute bars; the schema text above already creates missing tables on every start).
+# version 2 no minute bars, version 3 no records; the schema text above already creates missing tables on every start).
 _MIGRATIONS: dict[int, str] = {2: "CREATE INDEX IF NOT EXISTS orders_by_client_oid ON orders (uid, client_oid);"}
 
 _UPSERT_ORDER = (
@@ -93,6 +105,10 @@ _UPSERT_BAR = (
     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (category, symbol, ts) DO UPDATE SET o = excluded.o, h = excluded.h, l = excluded.l,"
     " c = excluded.c, vol = excluded.vol, turnover = excluded.turnover, last_exec = excluded.last_exec"
+)
+_UPSERT_RECORD = (
+    "INSERT INTO records (uid, kind, id, category, symbol, coin, type, created, doc)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uid, kind, id) DO UPDATE SET doc = excluded.doc"
 )
 _PRUNE_CHUNK = 2000
 _HINTS = re.compile(r" INDEXED BY \w+|\+(?=[a-z_])")
@@ -156,11 +172,12 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
         with self._writer_lock:
             self._writer.close()
 
-    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay) -> None:
+    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay, recs: _RecordOverlay) -> None:
         order_rows = [row for per in orders.values() for row in per.values()]
         fill_rows = [row for per in fills.values() for row in per.values()]
+        rec_rows = [row for per in recs.values() for row in per.values()]
         bar_rows = _bar_rows(bars)
-        if not order_rows and not fill_rows and not bar_rows:
+        if not order_rows and not fill_rows and not bar_rows and not rec_rows:
             return
         with self._writer_lock:
             conn = self._writer
@@ -172,6 +189,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
                         cur.executemany(_UPSERT_FILL, fill_rows)
                     for table, rows in bar_rows.items():
                         cur.executemany(_UPSERT_BAR.format(table=table), rows)
+                    if rec_rows:
+                        cur.executemany(_UPSERT_RECORD, rec_rows)
             except Exception as exc:
                 raise StoreError(f"history database write failed: {exc}") from exc
 
@@ -190,6 +209,8 @@ class PostgreSQLHistoryStore(SQLiteHistoryStore):
             ("DELETE FROM orders WHERE (uid, category, order_id) IN (SELECT uid, category, order_id FROM orders"
              f" WHERE created < %s AND status = ANY(%s) LIMIT {_PRUNE_CHUNK})", (older_than_ms, list(ENDED_STATUSES))),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills WHERE created < %s"
+             f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            (f"DELETE FROM records WHERE (uid, kind, id) IN (SELECT uid, kind, id FROM records WHERE created < %s"
              f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
             *((f"DELETE FROM {t} WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM {t} WHERE ts < %s"
                f" LIMIT {_PRUNE_CHUNK})", (older_than_ms,)) for t in BAR_TABLES.values()),

@@ -43,7 +43,7 @@ from .base import ENDED_STATUSES, BarRow, HistoryStore, StoreError, clamp_limit,
 
 __all__ = ["SQLiteHistoryStore"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -70,6 +70,18 @@ CREATE TABLE IF NOT EXISTS fills (
     PRIMARY KEY (uid, exec_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS fills_by_order ON fills (uid, order_id);
+CREATE TABLE IF NOT EXISTS records (
+    uid      INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    id       INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    symbol   TEXT NOT NULL,
+    coin     TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    doc      BLOB NOT NULL,
+    PRIMARY KEY (uid, kind, id)
+) WITHOUT ROWID;
 """ + "".join(f"""
 CREATE TABLE IF NOT EXISTS {table} (
     category  TEXT NOT NULL,
@@ -102,6 +114,10 @@ _UPSERT_FILL = (
     "INSERT INTO fills (uid, exec_id, order_id, category, symbol, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (uid, exec_id) DO UPDATE SET doc = excluded.doc"
 )
+_UPSERT_RECORD = (
+    "INSERT INTO records (uid, kind, id, category, symbol, coin, type, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (uid, kind, id) DO UPDATE SET doc = excluded.doc"
+)
 BAR_TABLES = {60_000: "bars", 3_600_000: "hour_bars"}  # bar span (ms) -> table
 _UPSERT_BAR = (
     "INSERT INTO {table} (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
@@ -115,10 +131,12 @@ _PRUNE_CHUNK = 2000
 # Overlay row layouts (the insert statements' column order, so a batch goes to executemany as is).
 # order: (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
 # fill:  (uid, exec_id, order_id, category, symbol, created, doc)
+# record: (uid, kind, id, category, symbol, coin, type, created, doc), overlaid per (uid, kind) by id
 # bar:   (category, symbol, ts, o, h, l, c, vol, turnover as text, last_exec)
 _Row = tuple
 _Overlay = dict[int, dict[int, _Row]]  # uid -> key (order_id / exec_id) -> row
 _BarOverlay = dict[tuple[str, str, str], dict[int, _Row]]  # (table, category, symbol) -> ts -> row
+_RecordOverlay = dict[tuple[int, str], dict[int, _Row]]  # (uid, kind) -> id -> row
 
 
 def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -156,6 +174,8 @@ class SQLiteHistoryStore(HistoryStore):
         self._inflight_fills: _Overlay = {}
         self._dirty_bars: _BarOverlay = {}
         self._inflight_bars: _BarOverlay = {}
+        self._dirty_records: _RecordOverlay = {}
+        self._inflight_records: _RecordOverlay = {}
         self._pending = 0  # distinct dirty keys
         self._swap_gen = 0  # batches taken by the writer
         self._done_gen = 0  # batches committed
@@ -269,6 +289,24 @@ class SQLiteHistoryStore(HistoryStore):
                 self._writer_idle = False
                 self._work.notify()
 
+    def put_records(self, rows: Sequence[tuple[int, str, int, str, str, str, str, int, bytes]]) -> None:
+        with self._lock:
+            if self._pending >= self._max_pending:
+                self._wait_for_room()
+            if self._refuse is not None:
+                raise StoreError(self._refuse)
+            dirty = self._dirty_records
+            for row in rows:
+                per = dirty.get((row[0], row[1]))
+                if per is None:
+                    per = dirty[(row[0], row[1])] = {}
+                if row[2] not in per:
+                    self._pending += 1
+                per[row[2]] = row
+            if self._writer_idle:
+                self._writer_idle = False
+                self._work.notify()
+
     def _wait_for_room(self) -> None:  # lock held
         while self._pending >= self._max_pending and self._refuse is None:
             self._writer_idle = False
@@ -281,6 +319,7 @@ class SQLiteHistoryStore(HistoryStore):
             inflight = sum(len(v) for v in self._inflight_orders.values())
             inflight += sum(len(v) for v in self._inflight_fills.values())
             inflight += sum(len(v) for v in self._inflight_bars.values())
+            inflight += sum(len(v) for v in self._inflight_records.values())
             return self._pending + inflight
 
     def flush(self) -> None:
@@ -333,14 +372,17 @@ class SQLiteHistoryStore(HistoryStore):
                     orders, fills, bars = self._dirty_orders, self._dirty_fills, self._dirty_bars
                     self._inflight_orders, self._inflight_fills, self._inflight_bars = orders, fills, bars
                     self._dirty_orders, self._dirty_fills, self._dirty_bars = {}, {}, {}
+                    recs = self._inflight_records = self._dirty_records
+                    self._dirty_records = {}
                     self._pending = 0
                     self._flush_req = False
                     self._swap_gen += 1
                     gen = self._swap_gen
                     self._done.notify_all()  # room again for backpressured putters
-                self._ship(orders, fills, bars)
+                self._ship(orders, fills, bars, recs)
                 with self._lock:
                     self._inflight_orders, self._inflight_fills, self._inflight_bars = {}, {}, {}
+                    self._inflight_records = {}
                     self._done_gen = gen
                     self._done.notify_all()
                 _release(orders)
@@ -355,18 +397,19 @@ class SQLiteHistoryStore(HistoryStore):
             with self._lock:
                 self._done.notify_all()
 
-    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay) -> None:
+    def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay, recs: _RecordOverlay) -> None:
         """Hand one batch to the writer process and wait until it is committed."""
         order_rows = (row for per in orders.values() for row in per.values())
         fill_rows = (row for per in fills.values() for row in per.values())
+        rec_rows = (row for per in recs.values() for row in per.values())
         bar_rows = _bar_rows(bars)  # a few per minute
         # in slices, so that serializing a large backlog never holds the interpreter lock for long;
         # MessagePack (msgspec) rather than pickle: about a third of the time under the lock per slice
         while True:
             batch = (list(itertools.islice(order_rows, SHIP_ROWS)), list(itertools.islice(fill_rows, SHIP_ROWS)),
-                     bar_rows)
+                     bar_rows, list(itertools.islice(rec_rows, SHIP_ROWS)))
             bar_rows = {}
-            if not batch[0] and not batch[1] and not batch[2]:
+            if not batch[0] and not batch[1] and not batch[2] and not batch[3]:
                 return
             self._pipe.send_bytes(_SHIP_ENCODE(batch))
             if not self._pipe.poll(300):
@@ -377,7 +420,7 @@ class SQLiteHistoryStore(HistoryStore):
 
     @staticmethod
     def _write(conn: sqlite3.Connection, order_rows: list[_Row], fill_rows: list[_Row],
-               bar_rows: dict[str, list[_Row]]) -> None:
+               bar_rows: dict[str, list[_Row]], rec_rows: list[_Row]) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if order_rows:
@@ -386,6 +429,8 @@ class SQLiteHistoryStore(HistoryStore):
                 conn.executemany(_UPSERT_FILL, fill_rows)
             for table, rows in bar_rows.items():
                 conn.executemany(_UPSERT_BAR.format(table=_bar_table_named(table)), rows)
+            if rec_rows:
+                conn.executemany(_UPSERT_RECORD, rec_rows)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -509,6 +554,29 @@ class SQLiteHistoryStore(HistoryStore):
         next_cursor = str(page[-1][0]) if len(merged) > limit else ""
         return [doc for _, doc in page], next_cursor
 
+    def records(self, uid: int, kind: str, category: str, symbol: str | None, coin: str | None, type_: str | None,
+                start: int | None, end: int | None, limit: int, cursor: str | None) -> tuple[list[bytes], str]:
+        bound, limit = parse_cursor(cursor), clamp_limit(limit)
+        with self._lock:
+            older, newer = self._inflight_records.get((uid, kind)), self._dirty_records.get((uid, kind))
+            overlay = dict(older) if older else {}
+            if newer:
+                overlay.update(newer)
+
+        def keep(r: _Row) -> bool:
+            return (r[3] == category and (not symbol or r[4] == symbol) and (not coin or r[5] == coin)
+                    and (not type_ or r[6] == type_) and (start is None or r[7] >= start)
+                    and (end is None or r[7] <= end))
+
+        where, params = ["uid = ?", "kind = ?"], [uid, kind]
+        for column, value in (("category", category), ("symbol", symbol), ("coin", coin), ("type", type_)):
+            if value:
+                where.append(f"+{column} = ?")
+                params.append(value)
+        self._time_filter(where, params, start, end)
+        head = f"SELECT id, doc FROM records WHERE {' AND '.join(where)}"
+        return self._page(overlay, keep, 2, 8, head, "id", params, bound, limit)
+
     # ---- minute bars ----------------------------------------------------------------------------------
     def _bar_overlay(self, table: str, cat: str, sym: str) -> dict[int, _Row]:
         """This book's buffered bars by start, dirty over in-flight; call BEFORE querying the database."""
@@ -549,6 +617,8 @@ class SQLiteHistoryStore(HistoryStore):
             (f"DELETE FROM orders WHERE (uid, category, order_id) IN (SELECT uid, category, order_id FROM orders"
              f" WHERE created < ? AND status IN ({statuses}) LIMIT {_PRUNE_CHUNK})", (older_than_ms, *ENDED_STATUSES)),
             (f"DELETE FROM fills WHERE (uid, exec_id) IN (SELECT uid, exec_id FROM fills"
+             f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
+            (f"DELETE FROM records WHERE (uid, kind, id) IN (SELECT uid, kind, id FROM records"
              f" WHERE created < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)),
             *((f"DELETE FROM {t} WHERE (category, symbol, ts) IN (SELECT category, symbol, ts FROM {t}"
                f" WHERE ts < ? LIMIT {_PRUNE_CHUNK})", (older_than_ms,)) for t in BAR_TABLES.values()),
@@ -611,8 +681,8 @@ def _writer_process(path: str, pipe: Connection) -> None:
             if not data:
                 return
             try:
-                order_rows, fill_rows, bar_rows = msgspec.msgpack.decode(data)  # rows arrive as lists
-                SQLiteHistoryStore._write(conn, order_rows, fill_rows, bar_rows)
+                order_rows, fill_rows, bar_rows, rec_rows = msgspec.msgpack.decode(data)  # rows arrive as lists
+                SQLiteHistoryStore._write(conn, order_rows, fill_rows, bar_rows, rec_rows)
             except Exception as exc:  # answered, the parent raises it
                 pipe.send(repr(exc))
             else:

@@ -353,6 +353,31 @@ class FillsQuery(_Query):
     cursor: Cursor | None = None
 
 
+class FinancialRecordsQuery(_Query):
+    """The last 90 days at most; ``startTime``-``endTime`` spans at most 30 days."""
+
+    category: Annotated[str, msgspec.Meta(
+        description="SPOT, MARGIN, USDT-FUTURES, COIN-FUTURES, USDC-FUTURES or OTHER (deposits)")]
+    coin: Annotated[str, msgspec.Meta(description="Only this coin, e.g. USDT")] | None = None
+    type: Annotated[str, msgspec.Meta(description="Only this record type, e.g. TRANSFER_IN")] | None = None
+    symbol: Symbol | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
+class PositionHistoryQuery(_Query):
+    """Closed positions of the last 90 days at most; ``startTime``-``endTime`` spans at most 30 days."""
+
+    category: FuturesCategory
+    symbol: Symbol | None = None
+    startTime: StartTime | None = None
+    endTime: EndTime | None = None
+    limit: PageLimit | None = None
+    cursor: Cursor | None = None
+
+
 class PositionQuery(_Query):
     category: Annotated[str, msgspec.Meta(description="USDT-FUTURES, COIN-FUTURES or USDC-FUTURES")]
     symbol: Symbol | None = None
@@ -417,6 +442,7 @@ __all__ = [
     "FaultRequest",
     "FeeRateQuery",
     "FillsQuery",
+    "FinancialRecordsQuery",
     "FundingAssetsQuery",
     "FuturesQuery",
     "HistoryFundRateQuery",
@@ -433,6 +459,7 @@ __all__ = [
     "PlaceBatchRequest",
     "PlaceOrderRequest",
     "PlaceStrategyRequest",
+    "PositionHistoryQuery",
     "PositionQuery",
     "PositionTierQuery",
     "PriceRequest",

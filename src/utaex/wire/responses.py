@@ -302,6 +302,68 @@ class Position(_Data):
 _Positions = list[Position]
 
 
+class FinancialRecord(_Data):
+    """``financial-records``: one change of one coin's balance (``amount + fee``; ``balance`` after it)."""
+
+    id: str
+    category: str = ""
+    symbol: str = ""
+    coin: str = ""
+    type: str = ""
+    amount: str = ""
+    fee: str = ""
+    balance: str = ""
+    ts: str = ""
+
+
+_Records = list[FinancialRecord]
+
+
+class FinancialRecordPage(_Data):
+    list: _Records = []
+    cursor: str = ""
+
+
+class ClosedPosition(_Data):
+    """``history-position``: one closed position (its lifetime from opening to size 0)."""
+
+    positionId: str
+    category: str = ""
+    symbol: str = ""
+    marginCoin: str = ""
+    holdMode: str = ""
+    posSide: str = ""
+    marginMode: str = ""
+    openPriceAvg: str = ""
+    closePriceAvg: str = ""
+    openTotalPos: str = ""
+    closeTotalPos: str = ""
+    cumRealisedPnl: str = ""
+    netProfit: str = ""
+    totalFunding: str = ""
+    openFeeTotal: str = ""
+    closeFeeTotal: str = ""
+    createdTime: str = ""
+    updatedTime: str = ""
+
+
+_Closed = list[ClosedPosition]
+
+
+class ClosedPositionPage(_Data):
+    list: _Closed = []
+    cursor: str = ""
+
+
+class AdlRank(_Data):
+    """``adlRank``: where an open position stands in its contract's auto-deleveraging queue (1 = first)."""
+
+    symbol: str
+    marginCoin: str = ""
+    adlRank: str = ""
+    holdSide: str = ""
+
+
 class PositionList(_Data):
     list: _Positions = []
 
@@ -642,6 +704,7 @@ class RiskReserve(_Data):
 __all__ = [
     "AccountAssets",
     "AccountSettings",
+    "AdlRank",
     "ApiKeyInfo",
     "Asset",
     "Audit",
@@ -649,6 +712,8 @@ __all__ = [
     "BatchRow",
     "BatchRowList",
     "ClockState",
+    "ClosedPosition",
+    "ClosedPositionPage",
     "Coin",
     "CoinChain",
     "DiscountRate",
@@ -660,6 +725,8 @@ __all__ = [
     "FeeRate",
     "Fill",
     "FillPage",
+    "FinancialRecord",
+    "FinancialRecordPage",
     "FundingAsset",
     "FundingRate",
     "FundingRateHistory",

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
 
 def register_all(app: App) -> None:
     from .. import candles
-    from . import account, admin, clock, console, control, market, modify, positions, public, strategy, trade
+    from . import account, admin, clock, console, control, market, modify, positions, public, records, strategy, trade
 
-    for module in (public, candles, market, account, trade, modify, positions, strategy, admin, console, control,
-                   clock):
+    for module in (public, candles, market, account, trade, modify, positions, records, strategy, admin, console,
+                   control, clock):
         module.register(app)

@@ -53,7 +53,8 @@ def register(app: App) -> None:
             raise ApiError(X.COIN_NOT_FOUND)
         return []
 
-    @app.route("POST", "/api/v3/account/max-open-available", auth="read", limit=5)
+    @app.route("POST", "/api/v3/trade/max-open-available", auth="read", limit=5)  # the page's curl example
+    @app.route("POST", "/api/v3/account/max-open-available", auth="read", limit=5)  # its "HTTP Request" and ccxt
     async def max_open_available(req: Request) -> Any:
         body = P.decode_body(req.body, MaxOpenRequest)
         cat = P.category(body.category)

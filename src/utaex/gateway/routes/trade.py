@@ -34,6 +34,7 @@ from ..errors import ApiError, param_error
 
 if TYPE_CHECKING:
     from ..app import App, Request
+    from ..venue import Venue
 
 DAY_MS = 86_400_000
 HISTORY_WINDOW_MS = 90 * DAY_MS
@@ -50,6 +51,24 @@ _created = msgspec.json.Decoder(_Created).decode
 def created_of(doc: bytes) -> int:
     """Creation time of a stored order document."""
     return _created(doc).created
+
+
+def history_window(venue: Venue, q: dict[str, str]) -> tuple[int, int]:
+    """``startTime``/``endTime`` of a history read: the 90-day access window, at most 30 days between them,
+    nothing from before a venue reset."""
+    now = venue.now_ms()
+    start, end = P.opt_int(q, "startTime"), P.opt_int(q, "endTime")
+    if end is None:
+        end = now
+    if start is None:
+        start = max(end - HISTORY_WINDOW_MS, now - HISTORY_WINDOW_MS)
+    if start < now - HISTORY_WINDOW_MS - DAY_MS:
+        raise param_error("startTime is outside the 90 day access window")
+    if start > end:
+        raise param_error("startTime must not be after endTime")
+    if "startTime" in q and "endTime" in q and end - start > RANGE_MAX_MS:
+        raise param_error("the range between startTime and endTime must not exceed 30 days")
+    return max(start, venue.engine.reset_at), end  # history from before a venue reset is gone
 
 
 def register(app: App) -> None:
@@ -150,19 +169,7 @@ def register(app: App) -> None:
                 "cursor": next_cursor}
 
     def window(q: dict[str, str]) -> tuple[int, int]:
-        now = venue.now_ms()
-        start, end = P.opt_int(q, "startTime"), P.opt_int(q, "endTime")
-        if end is None:
-            end = now
-        if start is None:
-            start = max(end - HISTORY_WINDOW_MS, now - HISTORY_WINDOW_MS)
-        if start < now - HISTORY_WINDOW_MS - DAY_MS:
-            raise param_error("startTime is outside the 90 day access window")
-        if start > end:
-            raise param_error("startTime must not be after endTime")
-        if "startTime" in q and "endTime" in q and end - start > RANGE_MAX_MS:
-            raise param_error("the range between startTime and endTime must not exceed 30 days")
-        return max(start, venue.engine.reset_at), end  # history from before a venue reset is gone
+        return history_window(venue, q)
 
     @app.route("GET", "/api/v3/trade/history-orders", auth="read", limit=20)
     async def history(req: Request) -> Any:

@@ -31,7 +31,7 @@ from .frames import Batch, push, push_prefix
 from .market import MarketFeeds
 
 Key = tuple[Any, ...]
-PRIVATE_TOPICS = ("order", "fill", "account", "position")
+PRIVATE_TOPICS = ("order", "fill", "account", "position", "adl-notification")  # adl: never pushes (no ADL)
 
 
 def private_arg(topic: str) -> dict[str, str]:
