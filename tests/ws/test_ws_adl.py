@@ -36,7 +36,7 @@ def test_adl_notification_accepts_subscription_and_pushes_nothing_without_adl(ws
             assert await recv(ws) == {"event": "unsubscribe", "arg": ADL}
             await ws.send(json.dumps({"op": "subscribe", "args": [{"instType": "UTA", "topic": "adl-notificatio"}]}))
             err = await recv(ws)
-            assert err["event"] == "error" and err["code"] == "30001", err
+            assert err["event"] == "error" and err["code"] == 30001, err  # a number (live-behaviour.md)
 
     try:
         asyncio.run(run())
