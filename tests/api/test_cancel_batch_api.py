@@ -203,8 +203,8 @@ def _bad_bodies(m: Market, live: dict[str, Any]) -> dict[str, tuple[bytes | list
         "empty-symbol": ([good, {**good, "symbol": ""}], "40034"),
         "unknown-category": ([good, {**good, "category": "OPTIONS"}], "40017"),
         "unknown-symbol": ([good, {**good, "symbol": "DOGEUSDT"}], "25100"),
-        "unknown-field": ([good, {**good, "marginCoin": "USDT"}], "40017"),
-        "order-id-number": ([good, {**good, "orderId": 1}], "40017"),
+        "object-orderId": ([good, {**good, "orderId": {"id": "1"}}], "40017"),  # unknown fields are ignored
+        "order-id-bool": ([good, {**good, "orderId": True}], "40017"),  # a number is read as its text
         "category-list": ([good, {**good, "category": [m.category]}], "40017"),
         "item-null": ([good, None], "40017"),
         "item-string": ([good, "x"], "40017"),

@@ -65,7 +65,7 @@ def test_close_by_symbol_and_side_and_without_liquidity(fresh: Server) -> None:
 @pytest.mark.parametrize("body, code", [({"category": "SPOT"}, "40017"), ({}, "40034"),
                                         ({"category": FUT, "posSide": "up"}, "40017"),
                                         ({"category": FUT, "symbol": "NOPEUSDT"}, "25100"),
-                                        ({"category": FUT, "bogus": "1"}, "40017")])
+                                        ({"category": FUT, "symbol": ["BTCUSDT"]}, "40017")])
 def test_close_positions_refuses_bad_parameters(fresh: Server, body: dict[str, str], code: str) -> None:
     with fresh.client(fresh.new_user()) as c, pytest.raises(BitgetError) as err:
         c.post("/api/v3/trade/close-positions", body)

@@ -170,7 +170,7 @@ REFUSALS = [
     ("partial over the position", {"stopLoss": "45000", "tpslMode": "partial", "qty": "0.02"}, "25595"),
     ("side against posSide", {"stopLoss": "45000", "side": "buy"}, "40017"),
     ("neither posSide nor side", {"posSide": None, "stopLoss": "45000"}, "40034"),
-    ("unknown field", {"stopLoss": "45000", "triggerPrice": "45000"}, "40017"),
+    ("stopLoss an object", {"stopLoss": {"price": "45000"}}, "40017"),  # unknown fields are ignored
     ("clientOid with a final newline", {"stopLoss": "45000", "clientOid": "tp\n"}, "40017"),
 ]
 

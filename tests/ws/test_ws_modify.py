@@ -76,7 +76,7 @@ def test_modify_order_answers_and_pushes(venue: Server) -> None:
                 assert gone["event"] == "error" and gone["code"] == "25204"
                 two = await trade(ws, "modify-order", [{"orderId": "1", "price": "1"}] * 2, rid="m6")
                 assert two["event"] == "error" and two["code"] == "40017"
-                bad = await trade(ws, "modify-order", [{"orderId": a["orderId"], "price": "1", "size": "1"}],
+                bad = await trade(ws, "modify-order", [{"orderId": a["orderId"], "price": {"v": "1"}}],
                                   rid="m7")
                 assert bad["event"] == "error" and bad["code"] == "40017"
 

@@ -64,7 +64,15 @@ def to_place(uid: int, ts: int, body: PlaceOrderRequest) -> PlaceOrder:
 
 
 def decode_array(body: bytes, typ: type[T], what: str) -> list[T]:
-    items: list[T] = P.decode_body(body, GenericAlias(list, (typ,)))  # list[typ], built at run time
+    return _batch(P.decode_body(body, GenericAlias(list, (typ,))), what)  # list[typ], built at run time
+
+
+def convert_array(doc: Any, typ: type[T], what: str) -> list[T]:
+    """``decode_array`` for already decoded JSON (WebSocket trade args)."""
+    return _batch(P.convert_body(doc, GenericAlias(list, (typ,))), what)
+
+
+def _batch(items: list[T], what: str) -> list[T]:
     if not items:
         raise param_error(f"{what} must not be empty")
     if len(items) > BATCH_MAX:

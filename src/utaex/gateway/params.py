@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, overload
-
-import msgspec
-
 from ..core import enums as E
 from ..core import errors as X
 from ..core.instruments import Instrument, InstrumentSet
+from .bodies import convert_body as convert_body  # re-exported: routes read bodies as ``P.decode_body``
+from .bodies import decode_body as decode_body
 from .errors import ApiError, missing, param_error
-
-T = TypeVar("T")
-_decoders: dict[Any, msgspec.json.Decoder[Any]] = {}
-
-
-@overload
-def decode_body(body: bytes, typ: type[T]) -> T: ...
-@overload
-def decode_body(body: bytes, typ: Any) -> Any: ...  # a generic alias such as ``list[PlaceOrderRequest]``
-def decode_body(body: bytes, typ: Any) -> Any:
-    """``body`` decoded as ``typ``; a Bitget parameter error (40017/40034) if it does not fit."""
-    dec = _decoders.get(typ)
-    if dec is None:
-        dec = _decoders[typ] = msgspec.json.Decoder(typ)
-    if not body:
-        raise param_error("request body is empty")
-    try:
-        return dec.decode(body)
-    except msgspec.ValidationError as exc:
-        text = str(exc)
-        if text.startswith("Object missing required field"):
-            field = text.split("`")[1] if "`" in text else ""
-            raise missing(field) from None
-        raise param_error(text) from None
-    except msgspec.DecodeError:
-        raise param_error("request body is not valid JSON") from None
 
 
 def category(value: str | None, *, required: bool = True, name: str = "category") -> str:

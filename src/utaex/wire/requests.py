@@ -1,8 +1,11 @@
 """Typed request bodies of the Bitget UTA v3 endpoints utaex serves.
 
-These structs are what the gateway decodes POST bodies with (unknown fields are refused) and what
-``/openapi.json`` is generated from; our client builds the same structs. Every field is a string, as
-Bitget documents; numbers or booleans where a string is expected are a parameter error.
+These structs are what the gateway decodes POST bodies with and what ``/openapi.json`` is generated
+from; our client builds the same structs. Every field of a Bitget body is a string, as Bitget documents.
+The gateway reads Bitget bodies as the live venue does (gateway/bodies.py): unknown fields are ignored
+and a JSON number where a string is expected is read as its exact decimal text; booleans, objects and
+arrays there stay a parameter error. The admin API's bodies (``_AdminBody``) are strict: an unknown field
+or a wrong type is refused.
 
 The ``*Query`` structs describe the query parameters of the GET endpoints (``/openapi.json`` lists
 them); the gateway reads those parameters one by one and checks each as the field's description says.
@@ -10,13 +13,20 @@ them); the gateway reads those parameters one by one and checks each as the fiel
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import msgspec
 
 
 class _Body(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    pass
+    # read leniently by the gateway (gateway/bodies.py); the strict decode is only its fast path
+    lenient: ClassVar[bool] = True
+
+
+class _AdminBody(_Body):
+    """A body of utaex's own admin API: decoded strictly (unknown fields and wrong types refused)."""
+
+    lenient: ClassVar[bool] = False
 
 
 class PlaceOrderRequest(_Body):
@@ -133,7 +143,7 @@ class SetHoldModeRequest(_Body):
     holdMode: str
 
 
-class CreateUserRequest(_Body):
+class CreateUserRequest(_AdminBody):
     balances: dict[str, str] = {}
     readOnly: bool = False
 
@@ -144,7 +154,7 @@ class ClosePositionsRequest(_Body):
     posSide: str | None = None
 
 
-class FaultRequest(_Body):
+class FaultRequest(_AdminBody):
     """Admin API: an injected fault (docs/testing.md, Faults); the fields that do not apply stay unset."""
 
     path: str
@@ -170,29 +180,29 @@ class MaxOpenRequest(_Body):
     size: str | None = None
 
 
-class ResetRequest(_Body):
+class ResetRequest(_AdminBody):
     users: bool = True  # False: drop users and keys too
     name: str | None = None  # restore the state saved under this name instead
 
 
-class SaveStateRequest(_Body):
+class SaveStateRequest(_AdminBody):
     name: str
 
 
-class ClockRequest(_Body):
+class ClockRequest(_AdminBody):
     """Admin API: the virtual clock's mode (``step`` or ``realtime``) and, in real time, its speed."""
 
     mode: str
     speed: float | None = None
 
 
-class AdvanceRequest(_Body):
+class AdvanceRequest(_AdminBody):
     """Admin API: step the virtual clock forward by ``ms`` milliseconds."""
 
     ms: int
 
 
-class PriceRequest(_Body):
+class PriceRequest(_AdminBody):
     """Admin API: move an instrument's reference (index) price."""
 
     category: str
@@ -200,12 +210,12 @@ class PriceRequest(_Body):
     price: str
 
 
-class CreateKeyRequest(_Body):
+class CreateKeyRequest(_AdminBody):
     readOnly: bool = False
     rsaPublicKey: str | None = None
 
 
-class DepositRequest(_Body):
+class DepositRequest(_AdminBody):
     coin: str
     amount: str
 

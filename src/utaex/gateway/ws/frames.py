@@ -15,11 +15,12 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Sequence
+from decimal import Decimal
 
 import msgspec
 
 encode = msgspec.json.Encoder().encode
-decode = msgspec.json.Decoder().decode
+decode = msgspec.json.Decoder(float_hook=Decimal).decode  # numbers exact: trade args read them as text
 
 _SHORT = struct.Struct("!BB")
 _MEDIUM = struct.Struct("!BBH")

@@ -16,10 +16,9 @@ from ...core import errors as X
 from ...core.errors import Reject
 from ...wire.requests import ModifyOrderRequest
 from .. import params as P
-from ..commands import decode_array, ids
+from ..commands import convert_array, ids
 from ..errors import ApiError
 from ..routes.modify import modify_results, to_modify, to_modify_batch
-from .frames import encode
 
 if TYPE_CHECKING:
     from ..venue import Venue
@@ -45,7 +44,7 @@ def _items(category: Any, args: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def modify_order(venue: Venue, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
     if len(args) != 1:
         raise ApiError(X.PARAM_ERROR, "Parameter verification failed args must hold exactly one order")
-    body = P.decode_body(encode(_items(category, args)[0]), ModifyOrderRequest)
+    body = P.convert_body(_items(category, args)[0], ModifyOrderRequest)
     result = await venue.execute(to_modify(uid, venue.now_ms(), body, venue.instruments))
     if isinstance(result, Reject):
         raise ApiError(result.code, result.msg)
@@ -53,6 +52,6 @@ async def modify_order(venue: Venue, uid: int, category: Any, args: list[dict[st
 
 
 async def batch_modify(venue: Venue, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
-    items: list[ModifyOrderRequest] = decode_array(encode(_items(category, args)), ModifyOrderRequest, "orderList")
+    items: list[ModifyOrderRequest] = convert_array(_items(category, args), ModifyOrderRequest, "orderList")
     cmd = to_modify_batch(uid, venue.now_ms(), items, venue.instruments)
     return [r if "code" in r else {**OK, **r} for r in modify_results(items, await venue.execute(cmd))]

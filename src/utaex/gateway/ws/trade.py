@@ -31,7 +31,7 @@ from ...wire.requests import CancelBatchItem, CancelOrderRequest, PlaceOrderRequ
 from .. import params as P
 from ..commands import (
     cancel_results,
-    decode_array,
+    convert_array,
     ids,
     place_results,
     raise_reject,
@@ -53,7 +53,6 @@ from .codes import (
     WsError,
     trade_error_event,
 )
-from .frames import encode
 
 if TYPE_CHECKING:
     from ..app import App
@@ -174,14 +173,14 @@ class TradeOps:
 
     async def place_order(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
         item = self._place_items(category, [self._one(args)])[0]
-        body = P.decode_body(encode(item), PlaceOrderRequest)
+        body = P.convert_body(item, PlaceOrderRequest)
         cmd = to_place(uid, self.venue.now_ms(), body)
         result = await self.venue.execute(cmd)
         raise_reject(result)
         return [{"symbol": result.symbol, **ids(result), "cTime": str(result.created)}]
 
     async def batch_place(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
-        items = decode_array(encode(self._place_items(category, args)), PlaceOrderRequest, "orderList")
+        items = convert_array(self._place_items(category, args), PlaceOrderRequest, "orderList")
         cmd = to_place_batch(uid, self.venue.now_ms(), items)
         results = place_results(cmd.orders, await self.venue.execute(cmd))
         return [{**OK, "symbol": o.symbol, **r} if "code" not in r else {"symbol": o.symbol, **r}
@@ -191,12 +190,12 @@ class TradeOps:
         item = dict(self._one(args))
         if category is not None:
             item.setdefault("category", category)
-        body = P.decode_body(encode(item), CancelOrderRequest)
+        body = P.convert_body(item, CancelOrderRequest)
         result = await self.venue.execute(to_cancel(uid, self.venue.now_ms(), body))
         raise_reject(result)
         return [ids(result)]
 
     async def batch_cancel(self, uid: int, category: Any, args: list[dict[str, Any]]) -> list[dict[str, str]]:
-        items: list[CancelBatchItem] = decode_array(encode(args), CancelBatchItem, "orderIdList")
+        items: list[CancelBatchItem] = convert_array(args, CancelBatchItem, "orderIdList")
         cmd = to_cancel_batch(uid, self.venue.now_ms(), items, self.venue.instruments, scoped=False)
         return [r if "code" in r else {**OK, **r} for r in cancel_results(items, await self.venue.execute(cmd))]
