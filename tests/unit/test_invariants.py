@@ -47,6 +47,7 @@ from utaex.core import (
     audit,
 )
 from utaex.core.commands import CancelStrategy, ClosePositions, ModifyStrategy, PlaceStrategy, TpslSpec
+from utaex.core.events import LedgerEntry, PositionClosed
 from utaex.core.numbers import format_fixed, parse_fixed
 from utaex.core.strategy import Strategy
 
@@ -151,6 +152,8 @@ class EngineMachine(RuleBasedStateMachine):
         self.uids: list[int] = []
         self.known: list[Order] = []  # every order ever accepted (ids for valid and stale cancels)
         self.cancel_check: tuple[int, dict[int, bytes]] | None = None
+        self.recorded: dict[tuple[int, str], int] = {}  # (uid, coin) -> sum of its financial records
+        self.lifetimes: set[int] = set()  # position ids reported closed
 
     # ---- plumbing -----------------------------------------------------------------------------------
     def apply(self, cmd_type: type, same_ts: bool = False, **kw: Any) -> Any:
@@ -158,7 +161,15 @@ class EngineMachine(RuleBasedStateMachine):
             self.ts += 1
         cmd = cmd_type(ts=self.ts, **kw)
         self.cmds.append(cmd)
-        result, _events = self.eng.apply(cmd)
+        result, events = self.eng.apply(cmd)
+        for ev in events:  # financial records: per (uid, coin) the running sum of the changes
+            if type(ev) is LedgerEntry:
+                key = (ev.uid, ev.coin)
+                self.recorded[key] = self.recorded.get(key, 0) + ev.amount + ev.fee
+                assert ev.balance == self.recorded[key], ev
+            elif type(ev) is PositionClosed:
+                assert ev.position_id not in self.lifetimes and ev.open_lots == ev.close_lots > 0, ev
+                self.lifetimes.add(ev.position_id)
         return result
 
     def before_cancel(self, uid: int) -> None:
@@ -562,6 +573,13 @@ class EngineMachine(RuleBasedStateMachine):
     @invariant()
     def audit_is_clean(self) -> None:
         assert audit.check(self.eng) == []
+
+    @invariant()
+    def records_add_up_to_balances(self) -> None:
+        """Every balance change was recorded: per user and coin the financial records sum to the balance."""
+        for uid, acct in self.eng.accounts.items():
+            for coin, asset in acct.assets.items():
+                assert self.recorded.get((uid, coin), 0) == asset.balance, (uid, coin)
 
     @invariant()
     def cancels_leave_other_users_alone(self) -> None:

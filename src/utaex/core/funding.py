@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from . import enums as E
+from . import records
 from .events import FundingSettled
 from .instruments import Instrument
 from .market import Prices, mark_price
@@ -138,11 +139,16 @@ def settle(eng: Engine, inst: Instrument, p: Prices, at: int) -> None:
                 asset.balance -= amount
                 paid += amount
                 payments.append((uid, side, -amount))
+                change, kind = -amount, records.FUNDING_OUT
             else:
                 amount = base // E8
                 asset.balance += amount
                 received += amount
                 payments.append((uid, side, amount))
+                change, kind = amount, records.FUNDING_IN
+            if change:
+                pos.funding += change
+                records.ledger(eng, uid, inst.category, inst.symbol, coin, kind, change, 0, asset.balance)
             eng.touched.add(uid)
     eng.insurance[coin] = eng.insurance.get(coin, 0) + paid - received
     eng.emit(FundingSettled(inst.category, inst.symbol, coin, rate, mark, at, payments))

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import enums as E
-from . import trading
+from . import records, trading
 from .events import PositionLiquidated
 from .instruments import Instrument
 from .ledger import Account, Asset
@@ -111,13 +111,16 @@ def liquidate(eng: Engine, uid: int, coin: str, mm: int) -> None:
         if fee > 0:
             asset.balance -= fee
             eng.insurance[coin] = eng.insurance.get(coin, 0) + fee
+            records.ledger(eng, uid, records.coin_category(eng, coin), "", coin, records.LIQ_FEE, 0, -fee,
+                           asset.balance)
     eng.touched.add(uid)
 
 
 def cover(eng: Engine, uid: int, coin: str, asset: Asset) -> None:
     """The insurance fund brings a balance below 0 back to 0."""
     eng.insurance[coin] = eng.insurance.get(coin, 0) + asset.balance
-    asset.balance = 0
+    covered, asset.balance = -asset.balance, 0
+    records.ledger(eng, uid, records.coin_category(eng, coin), "", coin, records.LIQ_FUND_IN, covered, 0, 0)
 
 
 def cover_deficits(eng: Engine, uids: set[int]) -> None:

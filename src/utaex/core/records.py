@@ -37,6 +37,8 @@ FUNDING_IN = "CONTRACT_MAIN_SETTLE_FEE_USER_IN"  # funding received
 FUNDING_OUT = "CONTRACT_MAIN_SETTLE_FEE_USER_OUT"  # funding paid
 LIQUIDATION_LONG, LIQUIDATION_SHORT = "BURST_CLOSE_LONG", "BURST_CLOSE_SHORT"  # a liquidation's close (hedge)
 LIQUIDATION_SELL, LIQUIDATION_BUY = "BURST_SELL_SSM", "BURST_BUY_SSM"  # a liquidation's close (one-way)
+LIQ_FEE = "LIQ_FEE"  # the liquidation fee (what is left, up to the maintenance margin) to the insurance fund
+LIQ_FUND_IN = "LIQ_FUND_IN"  # the insurance fund brings a balance below 0 back to 0
 OTHER = "OTHER"  # the category of records that belong to no product (deposits)
 
 
@@ -54,13 +56,25 @@ def repay(eng: Engine, uid: int, category: str, symbol: str, coin: str, asset: A
     return paid
 
 
-def futures_kind(hold_mode: str, side: str, closing: bool, pos_side: str) -> str:
-    """The record type of a futures fill."""
+def futures_kind(hold_mode: str, side: str, closing: bool, pos_side: str, exec_type: str = "") -> str:
+    """The record type of a futures fill (a liquidation order's fills are the ``BURST_*`` types)."""
+    if exec_type == E.LIQUIDATION:
+        if hold_mode == E.HEDGE:
+            return LIQUIDATION_LONG if pos_side == E.LONG else LIQUIDATION_SHORT
+        return LIQUIDATION_SELL if side == E.SELL else LIQUIDATION_BUY
     if hold_mode == E.HEDGE:
         if closing:
             return CLOSE_LONG if pos_side == E.LONG else CLOSE_SHORT
         return OPEN_LONG if pos_side == E.LONG else OPEN_SHORT
     return BUY_DEAL if side == E.BUY else SELL_DEAL
+
+
+def coin_category(eng: Engine, coin: str) -> str:
+    """The futures category settled in ``coin`` (records of a whole coin's positions), else ``OTHER``."""
+    for inst in eng.instruments.by_key.values():
+        if inst.is_futures and inst.settle == coin:
+            return inst.category
+    return OTHER
 
 
 def open_lifetime(eng: Engine, pos: Position) -> None:

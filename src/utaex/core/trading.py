@@ -538,7 +538,8 @@ def settle_futures(eng: Engine, inst: Instrument, acct: Account, order: Order, l
         pos.updated = eng.now
         eng.touch_position(pos)
     records.ledger(eng, uid, cat, sym, coin, records.futures_kind(order.hold_mode, order.side, order.closing,
-                                                                  order.pos_side), pnl, -fee, settle.balance)
+                                                                  order.pos_side, order.exec_type),
+                   pnl, -fee, settle.balance)
     return fee, coin, pnl
 
 
