@@ -139,7 +139,7 @@ test('batch place, batch modify, batch cancel, cancel all', async () => {
   assert.deepEqual(ok(await me.getUnfilledOrders({ category: 'SPOT', symbol: 'ETHUSDT' })).list, []);
 });
 
-test('futures: fills, positions, close all, countdown cancel', async () => {
+test('futures: fills, positions, close all, position history, financial records, ADL rank, countdown cancel', async () => {
   other = await newUser();
   them = restClient(other);
   ok(await them.submitNewOrder({
@@ -173,6 +173,14 @@ test('futures: fills, positions, close all, countdown cancel', async () => {
   const closeOrder = ok(await me.getOrderInfo({ orderId: closing.list[0].orderId }));
   assert.deepEqual([closeOrder.side, closeOrder.orderStatus, closeOrder.cumExecQty], ['sell', 'filled', '0.03']);
   assert.deepEqual(ok(await me.getCurrentPosition({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' })).list, []);
+  const [closed] = ok(await me.getPositionHistory({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' })).list;
+  assert.deepEqual([closed.posSide, closed.openPriceAvg, closed.closePriceAvg, closed.closeTotalPos, closed.cumRealisedPnl],
+    ['long', '50000', '49000', '0.03', '-30']);
+  const records = ok(await me.getFinancialRecords({ category: 'USDT-FUTURES' })).list;
+  assert.deepEqual(records.map((r) => [r.symbol, r.coin, r.amount, r.fee]), [
+    ['BTCUSDT', 'USDT', '-30', '-0.882'], ['BTCUSDT', 'USDT', '0', '-0.9'],
+  ]);
+  assert.deepEqual(ok(await me.getPositionAdlRank()), []); // no open position
 
   // the venue's own trades make the candles and the ticker: 0.03 @ 50000, then 0.03 @ 49000
   const rows = ok(await pub.getCandles({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', interval: '1m' }));
