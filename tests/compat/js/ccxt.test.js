@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 
 import ccxt from 'ccxt';
 
-import { USER, cancelEverything, newUser } from './support.js';
+import { FUNDS, USER, cancelEverything, newUser } from './support.js';
 import { ccxtBitget } from './ccxt_env.js';
 
 const SPOT = 'BTC/USDT';
@@ -276,4 +276,15 @@ test('TP/SL: attached stop-loss and take-profit, trigger orders edited and cance
   assert.deepEqual(ids(open), [armed.id]);
   const ended = await me.fetchCanceledAndClosedOrders(sym, undefined, undefined, { trigger: true });
   assert.deepEqual(ids(ended), [sl.id]);
+});
+
+test('createMarketBuyOrderWithCost (spot)', async () => {
+  const maker = await trader();
+  const taker = await trader();
+  await maker.createOrder(SPOT, 'limit', 'sell', 0.01, 50000);
+  const placed = await taker.createMarketBuyOrderWithCost(SPOT, 100);
+  const o = await taker.fetchOrder(placed.id, SPOT);
+  assert.deepEqual([o.status, o.filled, o.info.cumExecValue], ['closed', 0.002, '100']);
+  assert.equal((await taker.fetchBalance()).USDT.total, Number(FUNDS.USDT) - 100);
+  assert.ok(close((await taker.fetchBalance()).BTC.total, 100 + 0.002 * 0.999));
 });
