@@ -186,6 +186,33 @@ def test_candle_bounds_limits_and_grids(tmp_path: Path) -> None:
         srv.stop()
 
 
+def test_candle_defaults_limit_100_and_history_90_days_before_end(tmp_path: Path) -> None:
+    """candles: 100 bars without ``limit``, the newest (the live bar last); history-candles without
+    ``startTime``: the 90 days before ``endTime`` (or now), startTime's inclusive bound on the bar's open."""
+    data_dir = tmp_path / "v" / "data"
+    now = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+    t0 = (now - 3 * DAY) // DAY * DAY + 15 * 60 * MIN  # 15:00 UTC three days ago: a 1H bar opens there
+    store_bars(data_dir, [(SPOT, "BTCUSDT", t0, 100, 100, 100, 100, 10, 10**18, 1)])
+    srv = start_server(tmp_path / "v", "--no-rate-limit")
+    try:
+        q = {"category": SPOT, "symbol": "BTCUSDT"}
+        rows = data(srv, "candles", **q, interval="1m")
+        live = INTERVALS["1m"].start(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+        assert len(rows) == 100 and int(rows[-1][0]) in (live, live - MIN)  # the minute may turn meanwhile
+        assert [int(r[0]) for r in rows] == list(range(int(rows[0][0]), int(rows[-1][0]) + 1, MIN))
+        assert len(data(srv, "candles", **q, interval="1m", limit=1000)) == 1000
+        assert data(srv, "history-candles", **q, interval="1m")[-1][0] == str(INTERVALS["1m"].start(
+            int(rows[-1][0]) - 1))  # history: closed bars only, the live minute left out
+        # history-candles without startTime: the window is the 90 days before endTime
+        first = [str(t0), "1", "1", "1", "1", "0.00001", "1"]
+        assert data(srv, "history-candles", **q, interval="1H")[0] == first  # endTime now
+        assert data(srv, "history-candles", **q, interval="1H", endTime=t0 + 90 * DAY)[0] == first
+        later = data(srv, "history-candles", **q, interval="1H", endTime=t0 + 90 * DAY + 1)
+        assert later[0] == [str(t0 + 60 * MIN), "1", "1", "1", "1", "0", "0"]
+    finally:
+        srv.stop()
+
+
 def test_candle_errors(server: Server) -> None:
     q = {"category": SPOT, "symbol": "BTCUSDT"}
     for bad in ("3H", "8H", "1Hutc", "4Hutc", "1h", "1d", "1min", "2m"):
