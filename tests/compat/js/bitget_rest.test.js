@@ -114,6 +114,18 @@ test('place, read, modify, cancel one order', async () => {
   await assert.rejects(me.cancelOrder({ orderId: placed.orderId, category: 'SPOT' }), bitgetCode('25204'));
 });
 
+test('numbers where the docs say String (as JS callers often pass them) are read as their decimal text', async () => {
+  const placed = ok(await me.submitNewOrder({
+    category: 'SPOT', symbol: 'BTCUSDT', side: 'buy', orderType: 'limit', qty: 0.0123, price: 30000.5,
+  }));
+  const info = ok(await me.getOrderInfo({ orderId: placed.orderId }));
+  assert.deepEqual([info.qty, info.price, info.orderStatus], ['0.0123', '30000.5', 'live']);
+  ok(await me.modifyOrder({ orderId: placed.orderId, qty: 0.02, price: 29999 }));
+  const modified = ok(await me.getOrderInfo({ orderId: placed.orderId }));
+  assert.deepEqual([modified.qty, modified.price], ['0.02', '29999']);
+  ok(await me.cancelOrder({ orderId: placed.orderId }));
+});
+
 test('batch place, batch modify, batch cancel, cancel all', async () => {
   const placed = ok(await me.placeBatchOrders([
     { category: 'SPOT', symbol: 'ETHUSDT', side: 'buy', orderType: 'limit', qty: '0.1', price: '1000' },

@@ -9,7 +9,7 @@ import { ccxtBitget } from './ccxt_env.js';
 
 const users = [USER];
 const exchanges = [];
-const SUBSCRIBED_MS = 300; // time for a watch subscription to be in place before the action it should see
+const SUBSCRIBED_MS = 500; // time for a watch subscription to be in place before the action it should see
 
 after(async () => {
   for (const ex of exchanges) await ex.close();
