@@ -59,7 +59,8 @@ def free_port() -> int:
 def start(data: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
     proc = subprocess.Popen([sys.executable, "-m", "utaex", "serve", "--port", str(port), "--data-dir", str(data),
-                             "--no-rate-limit"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+                             "--no-rate-limit", "--market", "off"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, env=env)
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v2/public/time", timeout=1).status_code == 200:

@@ -91,14 +91,14 @@ def rss_kb(pid: int) -> int:
 
 
 class Venue:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, market: str = "off") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cfg = tmp / "bench.json"
         cfg.write_text(json.dumps({"maxOpenOrders": 10_000_000}))
         env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
         cmd = [*pin(0), sys.executable, "-m", "utaex", "serve", "--port", str(self.port), "--data-dir",
-               str(tmp / "data"), "--no-rate-limit", "--config", str(cfg)]
+               str(tmp / "data"), "--no-rate-limit", "--config", str(cfg), "--market", market]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_ready(self.base, self.proc)
         self.admin = httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)

@@ -66,7 +66,8 @@ def start(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
-    cmd = [*pin(0), sys.executable, "-m", "utaex", "serve", "--port", str(port), "--data-dir", str(tmp / "data")]
+    cmd = [*pin(0), sys.executable, "-m", "utaex", "serve", "--port", str(port), "--data-dir", str(tmp / "data"),
+           "--market", "off"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         if proc.poll() is not None:

@@ -24,6 +24,10 @@ from hypothesis import HealthCheck, settings
 
 from support import Server, start_server
 
+# Exact tests need a quiet venue: every `utaex serve` the suite starts (support.py, subprocesses, the CLI tests)
+# inherits this; a test of the market simulator passes `--market on` (docs/testing.md).
+os.environ.setdefault("UTAEX_MARKET", "off")
+
 _COMMON = {"deadline": None, "print_blob": True, "suppress_health_check": [HealthCheck.too_slow]}
 settings.register_profile("ci", max_examples=100, stateful_step_count=50, **_COMMON)
 settings.register_profile("thorough", max_examples=2000, stateful_step_count=50, **_COMMON)

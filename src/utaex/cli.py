@@ -61,7 +61,8 @@ def main() -> None:
 @click.option("--no-rate-limit", is_flag=True, help="Disable Bitget's per-UID rate limits (load tests).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TOML or JSON file with instruments and settings (docs/configuration.md).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Id seed, for reproducible ids.")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed of the ids and of the market simulator, for reproducible runs.")
 @click.option("--log-level", default="warning", show_default=True, callback=lambda _c, _p, v: v.lower(),
               type=click.Choice(["debug", "info", "warning", "error", "critical"], case_sensitive=False),
               help="What goes to stderr; info adds an access log line per request.")
@@ -82,9 +83,12 @@ def main() -> None:
               help="With --journal: primary writes; standby follows and takes over; replica follows and serves reads.")
 @click.option("--advertise", default=None, metavar="URL",
               help="With --journal: the URL other venues name for this one (default http://HOST:PORT).")
+@click.option("--start-time", type=click.IntRange(min=1), default=None, metavar="MS",
+              help="Virtual time (ms since the epoch) a fresh data dir starts at: with --clock step and --seed, "
+                   "a run is reproducible to the state hash.")
 def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: bool, config_path: Path | None,
           seed: int, log_level: str, store_url: str | None, scenario_path: Path | None, market: str,
-          clock: str, journal_url: str | None, role: str, advertise: str | None) -> None:
+          clock: str, journal_url: str | None, role: str, advertise: str | None, start_time: int | None) -> None:
     """Start the venue (creates a funded demo account on first start)."""
     from .gateway.server import serve as run
 
@@ -100,7 +104,7 @@ def serve(host: str, port: int, data_dir: Path, durability: str, no_rate_limit: 
     run(host, port, data_dir, fsync=durability == "fsync", rate_limit=not no_rate_limit, config_path=config_path,
         admin_token=os.environ.get("UTAEX_ADMIN_TOKEN") or None, seed=seed, log_level=log_level, store_url=store_url,
         scenario_path=scenario_path, market=market, clock=clock, journal_url=journal_url, role=role,
-        advertise=advertise)
+        advertise=advertise, start_time=start_time)
 
 
 # -- shared options and output -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import msgspec
 
 from ..core.instruments import InstrumentSet, InstrumentSpec
+from ..sim.config import MarketConfig
 
 Positive = Annotated[int, msgspec.Meta(ge=1)]
 Seconds = Annotated[float, msgspec.Meta(gt=0)]
@@ -44,6 +45,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     authFailuresPerKey: Positive = 5
     authFailuresPerIp: Positive = 20
     authFailureWindow: Seconds = 60.0
+    market: MarketConfig = msgspec.field(default_factory=MarketConfig)  # the simulator (docs/market.md)
 
 
 KEYS = tuple(Config.__struct_fields__)
@@ -71,7 +73,8 @@ def check(data: Any, source: str = "config") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: must hold a table (TOML) or an object (JSON) of settings")
     try:
-        msgspec.convert(data, Config)
+        checked = msgspec.convert(data, Config)
+        check_market(checked.market)
         if data.get("instruments"):
             InstrumentSet(data["instruments"])  # the rules each instrument must satisfy (tick, lot, ...)
     except msgspec.ValidationError as exc:
@@ -79,6 +82,21 @@ def check(data: Any, source: str = "config") -> dict[str, Any]:
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
     return data
+
+
+def check_market(market: MarketConfig) -> None:
+    """The rules a market table must satisfy beyond its types; raises ValueError."""
+    from decimal import Decimal, InvalidOperation
+
+    for o in market.oracle_specs():
+        try:
+            ok = Decimal(o.price) > 0
+        except InvalidOperation:
+            ok = False
+        if not ok and not o.file:
+            raise ValueError(f"market.oracles {o.name}: price must be a positive decimal")
+        if o.garchAlpha + o.garchBeta >= 1:
+            raise ValueError(f"market.oracles {o.name}: garchAlpha + garchBeta must be below 1")
 
 
 def load(path: Path | None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ import msgspec
 
 from ..core.commands import Configure, CreateUser, Deposit, PlaceOrder
 from ..core.errors import Reject
+from ..sim.config import MarketConfig
 from .errors import ApiError
 from .faults import SETTINGS_KEY, validate
 
@@ -74,6 +75,7 @@ class Step(msgspec.Struct, forbid_unknown_fields=True):
 class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     name: str = ""
     description: str = ""
+    market: MarketConfig | None = None  # the simulator's parameters (replace the config file's market table)
     users: list[User] = []
     orders: list[Order] = []
     schedule: list[Step] = []

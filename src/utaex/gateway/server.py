@@ -9,6 +9,7 @@ stops the server with exit status ``EXIT_JOURNAL_FAILED`` (docs/decisions.md, "J
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -25,6 +26,8 @@ import uvicorn
 
 from ..core.instruments import InstrumentSet
 from ..journal import DataDirLocked
+from ..sim.config import is_agent
+from ..sim.oracle import load_path
 from ..store import StoreError
 from . import config as config_file
 from .accesslog import AccessLog
@@ -37,6 +40,7 @@ from .httpconn import settings as http_settings
 from .routes.admin import create_user, key_doc
 from .scenario import Runner, Scenario, ScenarioError
 from .scenario import load as load_scenario
+from .simulator import build_market, market_line
 from .venue import CLOCK_KEY, Venue
 from .ws import install as install_ws
 
@@ -94,7 +98,7 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
               max_open_orders: int = 400, banner_host: str = "127.0.0.1", banner_port: int = 8080,
               store_url: str | None = None, scenario: Scenario | None = None, market: str = "off",
               clock: str = "realtime", journal_url: str | None = None, role: str = "primary",
-              advertise: str | None = None) -> App:
+              advertise: str | None = None, start_time: int | None = None) -> App:
     config = config or {}
     instruments = InstrumentSet(config.get("instruments")) if config.get("instruments") else InstrumentSet()
     venue = Venue(data_dir, instruments=instruments, fsync=fsync, seed=int(config.get("seed", seed)),
@@ -116,6 +120,10 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
         def promoted() -> None:  # a standby became the primary: the journaled faults and clock mode apply here now
             app.faults.load(venue.engine.settings.get(SETTINGS_KEY, ""))
             venue.restore_clock()
+            if app.sim is not None and not app.sim.started:  # the market runs on the primary only
+                task = asyncio.ensure_future(app.sim.start())
+                venue._tasks.add(task)
+                task.add_done_callback(venue._tasks.discard)
 
         replication = Replication(venue, parse_journal_url(journal_url), role, advertise or base, on_promote=promoted)
         app.replication = replication
@@ -126,31 +134,43 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
         eng = venue.engine
         creds: dict[str, Any] | None = None
         if venue.refusal is None:  # a follower's clock follows the primary's journaled commands
-            await start_clock(venue, clock)
+            await start_clock(venue, clock, start_time)
         if runner is not None and await runner.start():
             print(f"utaex: scenario {scenario.name or '(unnamed)'}: " + ", ".join(  # type: ignore[union-attr]
                 f"{u.name} uid {runner.uids[u.name]}" for u in runner.scenario.users), flush=True)
-        if not eng.accounts and demo and runner is None and venue.refusal is None:
+        if not any(not is_agent(u) for u in eng.accounts) and demo and runner is None and venue.refusal is None:
             creds = await create_user(venue, DEMO_BALANCES)
-        elif eng.accounts:
-            uid = min(eng.accounts)
+        elif eng.accounts and any(not is_agent(u) for u in eng.accounts):
+            uid = min(u for u in eng.accounts if not is_agent(u))
             key = next((k for k in eng.keys.values() if k.uid == uid and not k.read_only), None)
             if key is not None:
                 creds = key_doc(uid, key.api_key, key.secret, key.passphrase, False)
+        app.sim = build_market(venue, config, market, runner.scenario.market if runner is not None else None)
+        if venue.refusal is None:  # a follower's market is the primary's journaled commands
+            await app.sim.start()
         print_banner(base, token, creds, None if admin_token else data_dir / TOKEN_FILE, venue.recovered_commands)
+        print(market_line(app.sim), flush=True)
 
     app.on_ready.append(on_ready)
     return app
 
 
-async def start_clock(venue: Venue, clock: str) -> None:
-    """``--clock``: the clock's mode on a venue with no journaled clock (a restart keeps the journaled one)."""
+async def start_clock(venue: Venue, clock: str, start_time: int | None = None) -> None:
+    """``--clock``: the clock's mode on a venue with no journaled clock (a restart keeps the journaled one);
+    ``--start-time``: the virtual time a fresh venue (nothing journaled yet) starts at."""
     from ..sim.clock import REALTIME, STEP
 
-    if clock == REALTIME or CLOCK_KEY in venue.engine.settings:
+    if CLOCK_KEY in venue.engine.settings:
         return
-    mode, speed = (STEP, 1.0) if clock == STEP else (REALTIME, float(clock))
-    venue.clock.set_mode(mode, speed)
+    mode, speed = (STEP, 1.0) if clock == STEP else (REALTIME, 1.0 if clock == REALTIME else float(clock))
+    fresh = venue.next_seq == 1
+    if fresh and start_time is not None:
+        venue.clock.start_at(mode, speed, start_time)
+        venue.last_ts = start_time
+    elif clock == REALTIME:
+        return
+    else:
+        venue.clock.set_mode(mode, speed)
     await venue.journal_clock()
 
 
@@ -185,14 +205,17 @@ def print_banner(base: str, token: str, creds: dict[str, Any] | None, token_file
 def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool, config_path: Path | None,
           admin_token: str | None, seed: int = 0, log_level: str = "warning", store_url: str | None = None,
           scenario_path: Path | None = None, market: str = "on", clock: str = "realtime",
-          journal_url: str | None = None, role: str = "primary", advertise: str | None = None) -> None:
+          journal_url: str | None = None, role: str = "primary", advertise: str | None = None,
+          start_time: int | None = None) -> None:
     sys.setswitchinterval(float(os.environ.get("UTAEX_SWITCH", "0.005")))
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.WARNING), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         config = load_config(config_path)
         scenario = load_scenario(scenario_path) if scenario_path is not None else None
-    except (ConfigError, ScenarioError) as exc:
+        if market not in ("on", "off"):
+            load_path(Path(market))
+    except (ConfigError, ScenarioError, ValueError) as exc:
         print(f"utaex: {exc}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
     if journal_url is not None:
@@ -220,7 +243,7 @@ def serve(host: str, port: int, data_dir: Path, *, fsync: bool, rate_limit: bool
         app = build_app(data_dir, fsync=fsync, rate_limit=rate_limit, admin_token=admin_token,
                         config=config, seed=seed, banner_host=host, banner_port=port,
                         store_url=store_url, scenario=scenario, market=market, clock=clock,
-                        journal_url=journal_url, role=role, advertise=advertise)
+                        journal_url=journal_url, role=role, advertise=advertise, start_time=start_time)
     except (StoreError, DataDirLocked) as exc:  # e.g. the PostgreSQL server named by --store is down
         sock.close()
         print(f"utaex: {exc}", file=sys.stderr)

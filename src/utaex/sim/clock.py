@@ -104,6 +104,12 @@ class VirtualClock:
         self._w0 = self._wall()
         self._last = self._v0
 
+    def start_at(self, mode: str, speed: float, at: int) -> None:
+        """A fresh venue's clock (nothing stamped yet): ``mode`` at ``speed``, time ``at`` now."""
+        self.mode, self.speed = mode, speed
+        self._v0, self._w0, self._last = at, self._wall(), at
+        self._kick()
+
     def floor(self, at: int) -> None:
         """Time is at least ``at`` (the newest journaled timestamp, after recovery)."""
         if self.now_ms() < at:

@@ -26,6 +26,9 @@ import httpx
 from ..client import Client
 
 BANNER = re.compile(r"utaex is serving Bitget UTA v3 at (http://\S+)")
+#: what a venue for tests runs with unless ``args`` say otherwise: a quiet market (exact books: only what the
+#: test places trades) and a stepped virtual clock (time moves by ``advance``)
+QUIET_STEPPED = ("--market", "off", "--clock", "step")
 DEFAULT_FUNDS: dict[str, str] = {"USDT": "100000", "USDC": "100000", "BTC": "10", "ETH": "100"}
 
 
@@ -56,7 +59,8 @@ class UtaexVenue:
     @classmethod
     def start(cls, *, data_dir: Path | None = None, args: Sequence[str] = (), host: str = "127.0.0.1",
               timeout: float = 60.0) -> UtaexVenue:
-        """Start a venue; ``args`` are extra ``utaex serve`` options (e.g. ``("--no-rate-limit",)``)."""
+        """Start a venue; ``args`` are extra ``utaex serve`` options (e.g. ``("--no-rate-limit",)``); by default
+        the market is quiet and the clock stepped (``("--market", "on", "--clock", "realtime")`` for a live one)."""
         tmp = None
         if data_dir is None:
             tmp = tempfile.TemporaryDirectory(prefix="utaex-venue-")
@@ -65,7 +69,7 @@ class UtaexVenue:
         env = {**os.environ, "UTAEX_ADMIN_TOKEN": token}
         proc = subprocess.Popen(
             [sys.executable, "-m", "utaex", "serve", "--host", host, "--port", "0", "--data-dir", str(data_dir),
-             *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+             *QUIET_STEPPED, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         output: list[str] = []
         found: list[str] = []
         ready = threading.Event()
@@ -163,6 +167,25 @@ class UtaexVenue:
 
     def clear_faults(self) -> None:
         self.admin("DELETE", "/admin/v1/faults")
+
+    # ---- time and prices (docs/market.md) ------------------------------------------------------------------
+    def clock(self) -> dict[str, str]:
+        """The virtual clock: ``mode``, ``speed``, ``now`` (ms)."""
+        return dict(self.admin("GET", "/admin/v1/clock"))
+
+    def set_clock(self, mode: str, speed: float | None = None) -> dict[str, str]:
+        """``"step"`` or ``"realtime"`` (at ``speed`` times the wall clock)."""
+        body: dict[str, Any] = {"mode": mode, **({} if speed is None else {"speed": speed})}
+        return dict(self.admin("POST", "/admin/v1/clock", body))
+
+    def advance(self, ms: int) -> int:
+        """Move the stepped clock ``ms`` forward, running everything due meanwhile; returns the new time (ms)."""
+        return int(self.admin("POST", "/admin/v1/clock/advance", {"ms": int(ms)})["now"])
+
+    def set_price(self, category: str, symbol: str, price: str | int) -> str:
+        """Move the reference (index) price of an instrument; returns it as the venue rounded it."""
+        return str(self.admin("POST", "/admin/v1/prices", {"category": category, "symbol": symbol,
+                                                           "price": str(price)})["price"])
 
     def audit(self) -> dict[str, Any]:
         """The venue's invariant check: ``problems`` is empty when every invariant holds."""

@@ -70,6 +70,8 @@ def register(app: App) -> None:
         if faults.active:
             faults.clear()
             await journal_faults()
+        if app.sim is not None and app.sim.started:
+            await app.sim.ensure_agents()  # the simulator's agents trade on (created again if users were dropped)
         return {"removedOrders": str(removed), "users": str(len(venue.engine.accounts))}
 
     @app.route("POST", "/admin/v1/states", auth="admin")
