@@ -384,7 +384,7 @@ def test_hedge_mode_positions_and_leverage(fresh: Server) -> None:
         positions = {p["posSide"]: p for p in cb.get("/api/v3/position/current-position", category=cat)["list"]}
         assert {s: (p["total"], p["positionBalance"], p["leverage"]) for s, p in positions.items()} == {
             "long": ("0.02", "80", "10"), "short": ("0.01", "40", "10")}
-        assert error_of(ca.post, "/api/v3/account/set-hold-mode", {"holdMode": "one_way_mode"}).code == "25010"
+        assert error_of(ca.post, "/api/v3/account/set-hold-mode", {"holdMode": "one_way_mode"}).code == "25107"
 
         # closing part of A's long: a resting sell(posSide long) reserves the position, not margin
         closing = order(ca, cat, sym, "sell", "0.004", "45000", posSide="long")
@@ -433,7 +433,8 @@ def test_set_hold_mode_rules(venue: Server) -> None:
     with venue.client(venue.new_user(FUNDS)) as c:
         assert c.get("/api/v3/account/settings")["holdMode"] == "one_way_mode"
         assert c.post("/api/v3/account/set-hold-mode", {"holdMode": "one_way_mode"}) == "success"
-        assert error_of(c.post, "/api/v3/account/set-hold-mode", {"holdMode": "hedge"}).code == "40017"
+        err = error_of(c.post, "/api/v3/account/set-hold-mode", {"holdMode": "hedge"})
+        assert (err.status, err.code, err.msg) == (400, "40034", "Parameter hedge does not exist")
         o = order(c, "USDT-FUTURES", "BTCUSDT", "buy", "0.01", "30000")
         assert error_of(c.post, "/api/v3/account/set-hold-mode", {"holdMode": "hedge_mode"}).code == "25010"
         c.post("/api/v3/trade/cancel-order", {"orderId": o["orderId"]})

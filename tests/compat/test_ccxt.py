@@ -483,7 +483,7 @@ def test_set_position_mode_hedged_orders(pair: tuple[Trader, Trader]) -> None:
     assert ids(resting) == [short["id"]]
     assert (resting[0]["info"]["posSide"], resting[0]["info"]["holdMode"]) == ("short", "hedge_mode")
 
-    with pytest.raises(ccxt.ExchangeError, match="25010"):
+    with pytest.raises(ccxt.ExchangeError, match="25107"):
         ex.set_position_mode(False)  # not while a position is open
 
     close = ex.create_order(sym, "market", "sell", 0.5, None, {"hedged": True, "reduceOnly": True})

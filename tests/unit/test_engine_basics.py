@@ -460,7 +460,7 @@ def test_hedge_mode_open_and_close(ex: Ex) -> None:
     assert ex.eng.positions[(a, UF, "BTCUSDT", "short")].qty == 20
     assert ex.eng.positions[(a, UF, "BTCUSDT", "long")].qty == 100
     assert code_of(ex.place(a, "sell", "0.0101", "51000", category=UF, pos_side="long")) == "25231"
-    assert code_of(ex.do(SetHoldMode, uid=a, hold_mode="one_way_mode")) == "25010"
+    assert code_of(ex.do(SetHoldMode, uid=a, hold_mode="one_way_mode")) == "25107"
     before = ex.bal(a, "USDT")
     close = ex.ok(a, "sell", "0.006", "51000", category=UF, pos_side="long")
     assert close.closing and close.reduce_only and close.frozen == 0 and close.per_lot == 0

@@ -485,10 +485,11 @@ class Engine:
         if acct is None:
             return X.reject(X.USER_NOT_FOUND)
         if cmd.hold_mode not in (E.ONE_WAY, E.HEDGE):
-            return X.reject(X.PARAM_ERROR, "holdMode")
+            return X.reject(X.PARAM_MISSING, cmd.hold_mode or "holdMode")  # live: "Parameter <value> does not exist"
         if cmd.hold_mode != acct.hold_mode:
-            busy = acct.open_futures or any(p.qty for p in self.user_positions.get(cmd.uid, {}).values())
-            if busy:
+            if any(p.qty for p in self.user_positions.get(cmd.uid, {}).values()):
+                return X.reject(X.POSITION_EXISTS)  # the live venue's code with an open position
+            if acct.open_futures:
                 return X.reject(X.UNSUPPORTED_POSITION_MODE_SWITCH)
             acct.hold_mode = cmd.hold_mode
         return acct.hold_mode

@@ -13,6 +13,7 @@ UNSUPPORTED = "25002"
 USER_NOT_FOUND = "25005"
 UNSUPPORTED_POSITION_MODE_SWITCH = "25010"
 SYMBOL_NOT_FOUND = "25100"
+POSITION_EXISTS = "25107"
 COIN_NOT_FOUND = "25201"
 INSUFFICIENT_BALANCE = "25202"
 INSUFFICIENT_MARGIN = "25203"
@@ -52,6 +53,7 @@ MESSAGES: dict[str, str] = {
     USER_NOT_FOUND: "User does not exist",
     UNSUPPORTED_POSITION_MODE_SWITCH: "Unsupported position mode switch",
     SYMBOL_NOT_FOUND: "Trading pair {0} does not exist",
+    POSITION_EXISTS: "There is currently a position, please close the position",
     COIN_NOT_FOUND: "Currency does not exist",
     INSUFFICIENT_BALANCE: "Insufficient balance",
     INSUFFICIENT_MARGIN: "Insufficient margin",

@@ -12,7 +12,7 @@ from ...wire.requests import SetHoldModeRequest, SetLeverageRequest
 from .. import convert
 from .. import params as P
 from ..commands import raise_reject
-from ..errors import ApiError, param_error
+from ..errors import ApiError, missing, param_error
 
 if TYPE_CHECKING:
     from ..app import App, Request
@@ -69,8 +69,8 @@ def register(app: App) -> None:
     @app.route("POST", "/api/v3/account/set-hold-mode", auth="write", limit=10)
     async def set_hold_mode(req: Request) -> Any:
         body = P.decode_body(req.body, SetHoldModeRequest)
-        if body.holdMode not in (E.ONE_WAY, E.HEDGE):
-            raise param_error("holdMode")
+        if body.holdMode not in (E.ONE_WAY, E.HEDGE):  # live: 40034 "Parameter <value> does not exist"
+            raise missing(body.holdMode or "holdMode")
         result = await venue.execute(SetHoldMode(ts=venue.now_ms(), uid=req.uid, hold_mode=body.holdMode))
         raise_reject(result)
         return "success"
