@@ -46,7 +46,7 @@ def test_hold_mode(connect, user):
     assert c.account_settings().holdMode == "one_way_mode"
     with pytest.raises(BitgetError) as err:
         c.set_hold_mode("sideways")
-    assert (err.value.code, err.value.msg) == ("40017", "Parameter verification failed holdMode")
+    assert (err.value.code, err.value.msg) == ("40034", "Parameter sideways does not exist")  # as the live venue
 
 
 def test_fee_rate(connect, user):
