@@ -435,7 +435,7 @@ def orders_cancel_batch(refs: tuple[str, ...], category: str, symbol: str, url: 
         raise Failure(f"error: {failed} of {len(results)} cancels failed")
 
 
-from . import cli_control  # noqa: E402,F401  (registers `utaex faults` and `utaex reset`)
+from . import cli_clock, cli_control  # noqa: E402,F401  (register `utaex faults`, `reset`, `clock`, `price`, `state`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

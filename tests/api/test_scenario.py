@@ -122,3 +122,49 @@ def test_a_bad_scenario_is_refused_before_anything_starts(tmp_path: Path, text: 
                        timeout=60, env={**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN_TOKEN})
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert not (tmp_path / "data").exists()
+
+
+MARKET_SCENARIO = """
+name = "path"
+clock = "step"
+
+[market]
+takers = { takers = 0 }
+oracles = [{ name = "BTC", price = "30000", volatility = 0.0, jumpsPerHour = 0.0 }]
+
+[[users]]
+name = "bot"
+apiKey = "bg_path_bot"
+secretKey = "path-bot-secret"
+passphrase = "pathbot"
+balances = { USDT = "5000" }
+
+[[paths]]
+category = "USDT-FUTURES"
+symbol = "BTCUSDT"
+points = [{ at = "0s", price = "30000" }, { at = "10s", price = "27000" }]
+
+[[schedule]]
+at = "15s"
+price = { category = "SPOT", symbol = "BTCUSDT", price = "33000" }
+"""
+
+
+def test_scenario_market_path_and_price_steps_run_on_the_stepped_clock(tmp_path: Path) -> None:
+    path = tmp_path / "path.toml"
+    path.write_text(MARKET_SCENARIO)
+    server = Server(tmp_path / "data", free_port(), ("--scenario", str(path), "--market", "on")).start()
+
+    def best_bid(category: str) -> float:
+        r = server.admin_http.get("/api/v3/market/orderbook", params={"category": category, "symbol": "BTCUSDT"})
+        return float(r.json()["data"]["b"][0][0])
+
+    try:
+        assert server.admin("GET", "/admin/v1/clock")["mode"] == "step"
+        server.admin("POST", "/admin/v1/clock/advance", {"ms": 5_000})  # the path is at 28,500 at 5 s
+        assert abs(best_bid("USDT-FUTURES") / 28_500 - 1) < 0.002
+        assert abs(best_bid("SPOT") / 28_500 - 1) < 0.002  # one BTC oracle: every BTC book follows
+        server.admin("POST", "/admin/v1/clock/advance", {"ms": 11_000})
+        assert abs(best_bid("USDT-FUTURES") / 33_000 - 1) < 0.002
+    finally:
+        server.stop()

@@ -210,13 +210,15 @@ def crash_seed() -> int:
 
 
 @pytest.mark.slow
-def test_kill9_loses_nothing_acknowledged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("market", ["off", "on"])
+def test_kill9_loses_nothing_acknowledged(tmp_path: Path, market: str) -> None:
+    """``market`` on: the simulator's makers and takers trade throughout (their orders fill the users' too)."""
     seed = crash_seed()
     rng = random.Random(seed)
     config = tmp_path / "venue.json"
     config.write_text(json.dumps({"snapshotEvery": 150, "keepJournal": True}))
     data_dir = tmp_path / "data"
-    server = Server(data_dir, free_port(), ("--no-rate-limit", "--config", str(config))).start()
+    server = Server(data_dir, free_port(), ("--no-rate-limit", "--config", str(config), "--market", market)).start()
     users = [server.new_user() for _ in range(USERS)]
     initial = audit(server)
     ledger = Ledger()

@@ -50,6 +50,17 @@ def test_new_users_and_the_sdk(utaex_venue):
         assert c.get("/api/v3/account/assets")["assets"][0]["balance"] == "500"
     assert utaex_venue.audit()["problems"] == []
     assert httpx.get(utaex_venue.base_url + "/api/v2/public/time").json()["code"] == "00000"
+
+
+def test_stepped_clock_and_reference_prices(utaex_venue):
+    clock = utaex_venue.clock()
+    assert clock["mode"] == "step"
+    ex = ccxt.bitget(utaex_venue.ccxt_config())
+    order = ex.create_order("BTC/USDT", "limit", "buy", 0.001, 20000)
+    assert ex.fetch_order(order["id"], "BTC/USDT")["timestamp"] == int(clock["now"])
+    assert utaex_venue.advance(60_000) == int(clock["now"]) + 60_000
+    assert utaex_venue.set_price("USDT-FUTURES", "BTCUSDT", "50000.04") == "50000"
+    assert ex.fetch_order_book("BTC/USDT")["asks"] == []  # a quiet market: only what the test placed
 '''
 
 
@@ -64,4 +75,4 @@ def test_a_bot_suite_outside_the_repo_uses_utaex_venue(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_bot.py"],
                        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "5 passed" in r.stdout, r.stdout
+    assert "6 passed" in r.stdout, r.stdout

@@ -6,8 +6,9 @@ Invariants:
   fault configuration), journaled and replayed like any other; nothing bypasses the engine or the ledger.
 - A scenario is applied once, to a fresh venue (no user yet): a restart on the same data dir resumes the
   journaled state and does not apply it again, and its schedule does not run again.
-- The schedule runs on the wall clock, in the order of ``at`` (ties in file order), offsets from the
-  moment the venue is ready. (A virtual clock will drive it when the market simulator has one.)
+- The schedule runs on the virtual clock (sim/clock.py), in the order of ``at`` (ties in file order), offsets
+  from the moment the venue is ready: in real time as time passes, in step mode as advances pass them.
+- A price path is sugar for price steps: its points are joined linearly, one step every ``every``.
 - A file is checked completely before anything runs: an unknown key, a bad value, a user an entry names
   that the file does not define: ``ScenarioError`` naming the place.
 """
@@ -15,6 +16,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import tomllib
@@ -65,17 +67,40 @@ class Order(msgspec.Struct, forbid_unknown_fields=True):
     posSide: str = ""
 
 
+class PriceMove(msgspec.Struct, forbid_unknown_fields=True):
+    category: str
+    symbol: str
+    price: str
+
+
 class Step(msgspec.Struct, forbid_unknown_fields=True):
     at: str
     order: Order | None = None
     fault: dict[str, Any] | None = None
     clear_faults: bool = False
+    price: PriceMove | None = None  # POST /admin/v1/prices at that time
+
+
+class PathPoint(msgspec.Struct, forbid_unknown_fields=True):
+    at: str
+    price: str
+
+
+class PricePath(msgspec.Struct, forbid_unknown_fields=True):
+    """A reference price path: the points joined linearly, set every ``every`` (default 1s)."""
+
+    category: str
+    symbol: str
+    points: list[PathPoint]
+    every: str = "1s"
 
 
 class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     name: str = ""
     description: str = ""
     market: MarketConfig | None = None  # the simulator's parameters (replace the config file's market table)
+    clock: str = ""  # the virtual clock at start: realtime, step, or a speed ("" = serve's --clock)
+    paths: list[PricePath] = []
     users: list[User] = []
     orders: list[Order] = []
     schedule: list[Step] = []
@@ -87,6 +112,32 @@ def offset_s(text: str) -> float:
     if m is None:
         raise ScenarioError(f"schedule: bad offset {text!r} (use e.g. 250ms, 30s, 1.5m, 1h)")
     return float(m.group(1)) * _UNIT_S[m.group(2)]
+
+
+def expand(p: PricePath) -> list[Step]:
+    """The price steps of a path: every ``every`` from its first point to its last, linearly between points."""
+    from decimal import Decimal
+
+    if len(p.points) < 2:
+        raise ValueError("a path needs at least two points")
+    every = int(offset_s(p.every) * 1000)
+    if every < 10:
+        raise ValueError("every must be at least 10ms")
+    pts = [(int(offset_s(q.at) * 1000), Decimal(q.price)) for q in p.points]
+    if any(b[0] <= a[0] for a, b in itertools.pairwise(pts)) or any(v <= 0 for _, v in pts):
+        raise ValueError("points must have increasing times and positive prices")
+    steps = []
+    t = pts[0][0]
+    while t <= pts[-1][0]:
+        j = max(k for k in range(len(pts)) if pts[k][0] <= t)
+        if j == len(pts) - 1:
+            price = pts[j][1]
+        else:
+            (t0, v0), (t1, v1) = pts[j], pts[j + 1]
+            price = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+        steps.append(Step(at=f"{t}ms", price=PriceMove(p.category, p.symbol, format(price.normalize(), "f"))))
+        t += every
+    return steps
 
 
 def load(path: Path) -> Scenario:
@@ -106,11 +157,23 @@ def load(path: Path) -> Scenario:
             [("schedule", s.order) for s in scenario.schedule if s.order is not None]:
         if order.user not in names:
             raise ScenarioError(f"scenario {path}: {where}: no user named {order.user!r}")
+    if scenario.clock and scenario.clock not in ("realtime", "step"):
+        try:
+            if not 0 < float(scenario.clock) <= 10_000:
+                raise ValueError
+        except ValueError:
+            raise ScenarioError(f"scenario {path}: clock: realtime, step or a speed in (0, 10000]") from None
+    for i, p in enumerate(scenario.paths):
+        try:
+            scenario.schedule += expand(p)
+        except (ValueError, ArithmeticError) as exc:
+            raise ScenarioError(f"scenario {path}: paths[{i}]: {exc}") from None
     for i, step in enumerate(scenario.schedule):
         offset_s(step.at)
-        actions = (step.order is not None) + (step.fault is not None) + step.clear_faults
+        actions = (step.order is not None) + (step.fault is not None) + step.clear_faults + (step.price is not None)
         if actions != 1:
-            raise ScenarioError(f"scenario {path}: schedule[{i}]: give exactly one of order, fault, clear_faults")
+            raise ScenarioError(f"scenario {path}: schedule[{i}]: give exactly one of order, fault, clear_faults, "
+                                "price")
         if step.fault is not None:
             try:
                 validate(msgspec.json.encode(step.fault))
@@ -148,26 +211,27 @@ class Runner:
                     raise ScenarioError(f"user {user.name}: deposit {coin} {amount}: {res.code} {res.msg}")
         for order in self.scenario.orders:
             await self._place(order, "orders")
-        loop = asyncio.get_running_loop()
         steps = sorted(enumerate(self.scenario.schedule), key=lambda p: (offset_s(p[1].at), p[0]))
-        task = loop.create_task(self._run(steps))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self._schedule(steps)
         log.warning("scenario %r applied: %d users, %d orders, %d scheduled steps", self.scenario.name,
                     len(self.scenario.users), len(self.scenario.orders), len(steps))
         return True
 
-    async def _run(self, steps: list[tuple[int, Step]]) -> None:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+    def _schedule(self, steps: list[tuple[int, Step]]) -> None:
+        """Every step on the virtual clock (in time order, ties in file order: the clock keeps insertion order)."""
+        clock = self.app.venue.clock
+        start = self.app.venue.now_ms()
         for _, step in steps:
-            delay = started + offset_s(step.at) - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
+            clock.call_at(start + round(offset_s(step.at) * 1000), self._runner(step))
+
+    def _runner(self, step: Step) -> Any:
+        async def run() -> None:
             try:
                 await self._do(step)
             except Exception:
                 log.exception("scenario step at %s failed", step.at)
+
+        return run
 
     async def _do(self, step: Step) -> None:
         app = self.app
@@ -175,6 +239,13 @@ class Runner:
         if step.order is not None:
             await self._place(step.order, f"schedule at {step.at}")
             what = f"order {step.order.side} {step.order.qty} {step.order.symbol} by {step.order.user}"
+        elif step.price is not None:
+            mv = step.price
+            inst = venue.instruments.get(mv.category.upper(), mv.symbol)
+            if inst is None or app.sim is None:
+                raise ScenarioError(f"price step at {step.at}: no reference price for {mv.category} {mv.symbol}")
+            price, _ = await app.sim.set_price(inst, mv.price)
+            what = f"price {mv.category.upper()} {mv.symbol} {price}"
         elif step.fault is not None:
             fault = app.faults.add(validate(msgspec.json.encode(step.fault)))
             await venue.execute(Configure(ts=venue.now_ms(), key=SETTINGS_KEY, value=app.faults.dump()))

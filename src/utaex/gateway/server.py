@@ -134,7 +134,8 @@ def build_app(data_dir: Path, *, fsync: bool = True, rate_limit: bool = True, ad
         eng = venue.engine
         creds: dict[str, Any] | None = None
         if venue.refusal is None:  # a follower's clock follows the primary's journaled commands
-            await start_clock(venue, clock, start_time)
+            scenario_clock = runner.scenario.clock if runner is not None else ""
+            await start_clock(venue, scenario_clock if scenario_clock and clock == "realtime" else clock, start_time)
         if runner is not None and await runner.start():
             print(f"utaex: scenario {scenario.name or '(unnamed)'}: " + ", ".join(  # type: ignore[union-attr]
                 f"{u.name} uid {runner.uids[u.name]}" for u in runner.scenario.users), flush=True)

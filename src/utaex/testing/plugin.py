@@ -3,7 +3,8 @@
 Fixtures:
 - ``utaex_venue``: the session's venue (``UtaexVenue``), reset before each test that uses it, so tests
   share one server process yet each starts from the same state: no orders, positions, trades or
-  faults, every user's balances back to what was deposited.
+  faults, every user's balances back to what was deposited. It runs a quiet market on a stepped clock
+  (``advance(ms)`` moves time, ``set_price(...)`` moves a reference price).
 - ``utaex_venue_session``: the same venue without the reset (for session- or module-scoped fixtures).
 
 Options: ``--utaex-arg=...`` (repeatable) adds ``utaex serve`` options, e.g. ``--utaex-arg=--no-rate-limit``;
