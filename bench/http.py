@@ -6,6 +6,7 @@ distinct resting order placed beforehand with ``place-batch``. In the same run t
 (``bench/bare_app.py``: same server stack and JSON, no logic) gives the ceiling.
 
     python bench/http.py [--quick] [--runs N]
+    python bench/http.py --replicated [--quick] [--runs N]   # local journal vs NATS JetStream, replica reads
 
 Prints a table and, last, one JSON line.
 """
@@ -20,6 +21,7 @@ if sys.path and sys.path[0] and __file__.startswith(sys.path[0]):
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -28,7 +30,9 @@ import signal
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,19 +95,22 @@ def rss_kb(pid: int) -> int:
 
 
 class Venue:
-    def __init__(self, tmp: Path, market: str = "off") -> None:
+    def __init__(self, tmp: Path, *extra: str, cpu: int = 0, creds: dict[str, str] | None = None,
+                 name: str = "data", market: str = "off") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cfg = tmp / "bench.json"
         cfg.write_text(json.dumps({"maxOpenOrders": 10_000_000}))
         env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
-        cmd = [*pin(0), sys.executable, "-m", "utaex", "serve", "--port", str(self.port), "--data-dir",
-               str(tmp / "data"), "--no-rate-limit", "--config", str(cfg), "--market", market]
+        cmd = [*pin(cpu), sys.executable, "-m", "utaex", "serve", "--port", str(self.port), "--data-dir",
+               str(tmp / name), "--no-rate-limit", "--config", str(cfg), "--market", market, *extra]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_ready(self.base, self.proc)
         self.admin = httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
-        user = self.admin.post("/admin/v1/users", json={"balances": {"USDT": "100000000000", "BTC": "10000000"}})
-        self.creds = user.json()["data"]
+        if creds is None:  # a replica follows the primary's users
+            user = self.admin.post("/admin/v1/users", json={"balances": {"USDT": "100000000000", "BTC": "10000000"}})
+            creds = user.json()["data"]
+        self.creds = creds
 
     def quiesce(self, limit: float = 120.0) -> None:
         """Let the history writer finish what earlier phases left (each phase starts from a quiet venue)."""
@@ -194,9 +201,11 @@ def run_wrk(base: str, reqs: list[tuple[str, str, dict[str, str], str]], conns: 
             "non2xx": int(non2xx.group(1)) if non2xx else 0}
 
 
-def bench_workload(venue: Venue, kind: str, conns: int, seconds: float, tmp: Path, offset: int) -> dict[str, float]:
+def bench_workload(venue: Venue, kind: str, conns: int, seconds: float, tmp: Path, offset: int,
+                   during: Any = None, expected: int | None = None,
+                   ready: Callable[[], None] | None = None) -> dict[str, float]:
     # more requests than the venue can answer in the phase: the generator must never run dry
-    expected_rps = {"cancel-batch": 7000, "cancel-order": 16000, "place-order": 16000, "mix": 9000}[kind]
+    expected_rps = expected or {"cancel-batch": 7000, "cancel-order": 16000, "place-order": 16000, "mix": 9000}[kind]
     n_req = int(expected_rps * seconds * 1.3) + 200
     reqs: list[tuple[str, str, dict[str, str], str]] = []
     if kind == "cancel-batch":
@@ -228,8 +237,14 @@ def bench_workload(venue: Venue, kind: str, conns: int, seconds: float, tmp: Pat
                     {"orderId": oid, "category": "SPOT", "symbol": "BTCUSDT"} for oid in ids[pos:pos + 20]]))
                 pos += 20
     venue.quiesce()
+    if ready is not None:
+        ready()
     before = venue.audit()
-    res = run_wrk(venue.base, reqs, conns, seconds, tmp)
+    if during is not None:  # a second load (reads on a replica) for the length of the phase
+        with during(seconds):
+            res = run_wrk(venue.base, reqs, conns, seconds, tmp)
+    else:
+        res = run_wrk(venue.base, reqs, conns, seconds, tmp)
     after = venue.audit()
     venue.cancel_all()  # the next phase starts from an empty book again
     flushes = int(after["journalFlushes"]) - int(before["journalFlushes"])
@@ -269,13 +284,129 @@ def wait_ready_bare(base: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("bare app did not start")
 
 
+@contextlib.contextmanager
+def read_load(replica: Venue, tmp: Path, conns: int = 16) -> Iterator[Callable[[float], Any]]:
+    """A context factory: while it is open, wrk (on CPU 1) sends public and private reads to ``replica``."""
+    sub = tmp / "reads"
+    sub.mkdir(exist_ok=True)
+    stats: list[dict[str, float]] = []
+
+    @contextlib.contextmanager
+    def during(seconds: float) -> Iterator[None]:
+        c = replica.creds
+        reqs = []
+        for i in range(200):
+            path = ["/api/v3/market/orderbook?category=SPOT&symbol=BTCUSDT&limit=50",
+                    "/api/v3/account/assets", "/api/v3/market/tickers?category=SPOT"][i % 3]
+            if path.startswith("/api/v3/market"):
+                reqs.append(("GET", path, {}, ""))
+                continue
+            p, _, q = path.partition("?")
+            headers = sign_headers(c["apiKey"], c["secretKey"], c["passphrase"], "GET", p, q, b"")
+            reqs.append(("GET", path, headers, ""))
+        result: dict[str, float] = {}
+        thread = threading.Thread(target=lambda: result.update(
+            run_wrk(replica.base, reqs, conns, seconds + 1, sub, stop_after=10**9)))
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+            stats.append(result)
+
+    during.stats = stats  # type: ignore[attr-defined]
+    yield during
+
+
+def replicated(args: argparse.Namespace) -> None:
+    """Side by side in one run: local journal only, ``--journal nats://`` with an idle replica, and the same
+    with a read load on the replica (cancel-batch of 20 at 32 connections, req/s and p99)."""
+    seconds = 2.0 if args.quick else 4.0
+    runs = args.runs or (1 if args.quick else 3)
+    stream = f"bench_{os.getpid()}_{int(time.time())}"
+    url = f"{args.nats}/{stream}"
+    results: dict[str, list[dict[str, float]]] = {}
+    reads: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="utaex-bench-") as d:
+        tmp = Path(d)
+        local = Venue(tmp, name="local")
+        primary = Venue(tmp, "--journal", url, name="primary")
+        replica = Venue(tmp, "--journal", url, "--role", "replica", cpu=1, creds=primary.creds, name="replica")
+
+        def caught_up() -> None:  # the replica has applied the phase's set-up before the timed part
+            deadline = time.monotonic() + 300
+            while replica.audit()["journalSeq"] != primary.audit()["journalSeq"] and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+        try:
+            with read_load(replica, tmp) as during:
+                offset = 0
+                for _ in range(runs):
+                    for key, venue, load in (("local", local, None), ("nats", primary, None),
+                                             ("nats+replica-reads", primary, during)):
+                        results.setdefault(key, []).append(
+                            bench_workload(venue, "cancel-batch", 32, seconds, tmp, offset, load, args.expected,
+                                           ready=caught_up))
+                        offset += 7919
+                reads = during.stats  # type: ignore[attr-defined]
+            hashes = {primary.audit()["stateHash"]}
+            deadline = time.monotonic() + 60
+            while replica.audit()["journalSeq"] != primary.audit()["journalSeq"] and time.monotonic() < deadline:
+                time.sleep(0.2)
+            hashes.add(replica.audit()["stateHash"])
+        finally:
+            for v in (replica, primary, local):
+                v.stop()
+            asyncio.run(drop_stream(args.nats, stream))
+
+    def med(key: str, field: str) -> float:
+        return statistics.median(r[field] for r in results[key])
+
+    print(f"{'cancel-batch(20) @32':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'fsync/req':>11}")
+    for key in results:
+        print(f"{key:<24}{med(key, 'rps'):>10.0f}{med(key, 'p50_ms'):>9.2f}{med(key, 'p99_ms'):>9.2f}"
+              f"{statistics.median(r['fsyncs_per_request'] for r in results[key]):>11.3f}")
+    summary = {
+        "local_rps": round(med("local", "rps")), "local_p99_ms": med("local", "p99_ms"),
+        "nats_rps": round(med("nats", "rps")), "nats_p99_ms": med("nats", "p99_ms"),
+        "nats_share_of_local": round(med("nats", "rps") / med("local", "rps"), 3),
+        "nats_with_replica_reads_rps": round(med("nats+replica-reads", "rps")),
+        "nats_with_replica_reads_p99_ms": med("nats+replica-reads", "p99_ms"),
+        "write_rps_ratio_reads_vs_none": round(med("nats+replica-reads", "rps") / med("nats", "rps"), 3),
+        "replica_read_rps": round(statistics.median(r.get("rps", 0) for r in reads)) if reads else 0,
+        "replica_hash_equal": len(hashes) == 1,
+        "runs": runs, "phase_seconds": seconds,
+    }
+    print(json.dumps(summary))
+
+
+async def drop_stream(server: str, stream: str) -> None:
+    import nats
+
+    nc = await nats.connect(server)
+    try:
+        js = nc.jetstream()
+        for name in (stream, f"KV_utaex-lease-{stream}"):
+            with contextlib.suppress(Exception):
+                await js.delete_stream(name)
+    finally:
+        await nc.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="short phases, one run (under a minute)")
     ap.add_argument("--runs", type=int, default=None, help="runs per figure (median reported)")
+    ap.add_argument("--replicated", action="store_true",
+                    help="local journal vs --journal nats:// vs nats with reads on a replica (needs NATS)")
+    ap.add_argument("--nats", default="nats://127.0.0.1:4222", help="NATS server for --replicated")
+    ap.add_argument("--expected", type=int, default=None, help="req/s the set-up sizes a phase for")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
+    if args.replicated:
+        replicated(args)
+        return
     seconds = 2.0 if args.quick else 5.0
     runs = args.runs or (1 if args.quick else 3)
     plan = [("cancel-batch", 32), ("cancel-batch", 1), ("cancel-order", 32), ("place-order", 32), ("mix", 32)]

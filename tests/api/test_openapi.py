@@ -110,8 +110,8 @@ def test_gets_have_their_query_parameters(doc: dict[str, Any]) -> None:
         for method, op in ops.items():
             if method == "get" and path not in ("/api/v2/public/time", "/openapi.json", "/api/v3/account/settings",
                                                 "/api/v3/account/assets", "/admin/v1/faults", "/admin/v1/states",
-                                                "/admin/v1/clock", "/api/v3/market/discount-rate",
-                                                "/api/v3/market/proof-of-reserves",
+                                                "/admin/v1/clock", "/admin/v1/replication",
+                                                "/api/v3/market/discount-rate", "/api/v3/market/proof-of-reserves",
                                                 "/api/v3/position/adlRank"):  # the page: no parameters
                 assert params(path), path
             if method == "post" and not path.startswith("/admin/"):

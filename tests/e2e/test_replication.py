@@ -163,6 +163,9 @@ def test_replica_follows_refuses_writes_and_serves_reads(tmp_path: Path, journal
     place(c, "taker", 39990, "sell")  # fills against the best bids
     replica = venue(tmp_path, "r", servers, "--journal", url, "--role", "replica")
     c.post("/api/v3/trade/cancel-batch", [{"category": "SPOT", "symbol": "BTCUSDT", "orderId": i} for i in ids[:2]])
+    assert primary.admin("GET", "/admin/v1/replication")["writable"] is True
+    state = replica.admin("GET", "/admin/v1/replication")
+    assert state["role"] == "replica" and state["writable"] is False and state["primary"] == primary.base_url
     a, b = wait_same_seq(primary, replica)
     assert a["journalSeq"] == b["journalSeq"]
     assert a["stateHash"] == b["stateHash"] and b["problems"] == []
@@ -179,12 +182,39 @@ def test_replica_follows_refuses_writes_and_serves_reads(tmp_path: Path, journal
             place(rc, "on-replica")
         assert err.value.status == 503 and err.value.code == "25000"
         assert primary.base_url in err.value.msg and "replica" in err.value.msg
+        # WebSocket fan-out from the replica: an order placed on the primary is pushed to the replica's subscriber
+        pushed = _run(_order_push_via(replica, user, lambda: place(c, "ws-pushed", 41000)))
+        assert pushed["clientOid"] == "ws-pushed" and pushed["orderStatus"] == "live"
         r = httpx.post(replica.base_url + "/admin/v1/users", json={},
                        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
         assert r.status_code == 503 and primary.base_url in r.json()["msg"]
     finally:
         rc.close()
         c.close()
+
+
+async def _order_push_via(server: Server, creds: dict[str, str], act: Any) -> dict[str, Any]:
+    """Log in to ``server``'s private WebSocket, subscribe to orders, run ``act`` (in a thread), return the
+    first order document pushed."""
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from utaex.wire.signing import ws_login_sign
+
+    async with connect(f"ws://127.0.0.1:{server.port}/v3/ws/private", compression=None, open_timeout=10) as ws:
+        ts = str(int(time.time()))
+        await ws.send(json.dumps({"op": "login", "args": [{
+            "apiKey": creds["apiKey"], "passphrase": creds["passphrase"], "timestamp": ts,
+            "sign": ws_login_sign(creds["secretKey"], ts)}]}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 5))["code"] == 0
+        await ws.send(json.dumps({"op": "subscribe", "args": [{"instType": "UTA", "topic": "order"}]}))
+        await asyncio.wait_for(ws.recv(), 5)  # the subscription's ack
+        await asyncio.to_thread(act)
+        while True:
+            msg = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if msg.get("arg", {}).get("topic") == "order" and msg.get("data"):
+                return msg["data"][0]  # type: ignore[no-any-return]
 
 
 class Load:
@@ -206,28 +236,30 @@ class Load:
         import random
 
         rng = random.Random(index)
-        clients = {url: [Client(u["apiKey"], u["secretKey"], u["passphrase"], base_url=url, timeout=5)
-                         for u in self.users] for url in self.urls}
+        # the SDK's list of venues: it moves to the next one where the current one cannot be connected to or
+        # answers that it is not the primary
+        clients = [Client(u["apiKey"], u["secretKey"], u["passphrase"], base_url=self.urls, timeout=5)
+                   for u in self.users]
         mine: list[tuple[int, str]] = []
         n = 0
-        at = 0
         try:
             while not self.stop.is_set():
                 n += 1
                 u = rng.randrange(len(self.users))
-                url = self.urls[at]
                 try:
                     if rng.random() < 0.6 or not mine:
                         coid = f"w{index}-{n}"
                         with self.lock:
                             self.sent[coid] += 1
-                        oid = place(clients[url][u], coid, 40000 + rng.randint(0, 500))
+                        oid = place(clients[u], coid, 40000 + rng.randint(0, 500))
+                        url = clients[u].base_url
                         with self.lock:
                             self.placed[oid] = coid
                         mine.append((u, oid))
                     elif rng.random() < 0.5:
                         uu, oid = mine.pop(rng.randrange(len(mine)))
-                        clients[url][uu].post("/api/v3/trade/cancel-order", {"category": "SPOT", "orderId": oid})
+                        clients[uu].post("/api/v3/trade/cancel-order", {"category": "SPOT", "orderId": oid})
+                        url = clients[uu].base_url
                         with self.lock:
                             self.cancelled.add(oid)
                     else:
@@ -235,24 +267,24 @@ class Load:
                         picks = [p for p in mine if p[0] == uu][:20]
                         for p in picks:
                             mine.remove(p)
-                        res = clients[url][uu].post("/api/v3/trade/cancel-batch", [
+                        res = clients[uu].post("/api/v3/trade/cancel-batch", [
                             {"category": "SPOT", "symbol": "BTCUSDT", "orderId": oid} for _, oid in picks])
+                        url = clients[uu].base_url
                         with self.lock:
                             self.cancelled.update(i["orderId"] for i in res if "code" not in i)
                     with self.lock:
                         self.acked += 1
                         self.first_ack_after.setdefault(url, time.monotonic())
                 except (httpx.TransportError, BitgetError) as exc:
+                    # not acknowledged (a request cut by the kill, or no primary yet): go on with the next one
                     if isinstance(exc, BitgetError) and exc.status != 503:
                         raise
-                    at = (at + 1) % len(self.urls)  # not acknowledged: try the next venue
                     time.sleep(0.02)
         except BaseException as exc:
             self.errors.append(exc)
         finally:
-            for cs in clients.values():
-                for cl in cs:
-                    cl.close()
+            for cl in clients:
+                cl.close()
 
 
 def test_kill_primary_standby_takes_over_and_old_primary_is_fenced(tmp_path: Path, journal: Any,
@@ -311,9 +343,14 @@ def test_kill_primary_standby_takes_over_and_old_primary_is_fenced(tmp_path: Pat
     dupes = {coid: n for coid, n in seen.items() if n > load.sent[coid]}
     assert not dupes, dupes
 
+    state = standby.admin("GET", "/admin/v1/replication")
+    assert state["role"] == "primary" and state["writable"] is True and state["primary"] == standby.base_url
+
     # the old primary, revived on its data dir, finds the lease taken and acknowledges nothing
     revived = Server(primary.data_dir, primary.port, primary.args)
     servers.append(revived.start())
+    state = revived.admin("GET", "/admin/v1/replication")
+    assert state["writable"] is False and state["fenced"] and state["primary"] == standby.base_url
     with revived.client(users[0]) as c:
         with pytest.raises(BitgetError) as err:
             place(c, "revived")

@@ -49,6 +49,9 @@ class AdminClient(SyncTransport, _AdminBase):
     def audit(self, replay: bool = False) -> R.Audit:
         return self.call(E.audit(replay))
 
+    def replication(self) -> R.ReplicationState:
+        return self.call(E.replication())
+
     def add_fault(self, path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
                   probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,
                   status: int | None = None, code: str | None = None, msg: str | None = None,
@@ -134,6 +137,9 @@ class AsyncAdminClient(_AdminBase):
 
     async def audit(self, replay: bool = False) -> R.Audit:
         return await self.call(E.audit(replay))
+
+    async def replication(self) -> R.ReplicationState:
+        return await self.call(E.replication())
 
     async def add_fault(self, path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
                   probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,

@@ -10,7 +10,7 @@ import httpx
 from ..wire import responses as R
 from ..wire.requests import CancelBatchItem, ModifyOrderRequest, PlaceOrderRequest
 from . import endpoints as E
-from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, unwrap
+from .base import DEFAULT_BASE_URL, BaseClient, Call, Number, finish, not_primary, unwrap
 
 T = TypeVar("T")
 
@@ -23,7 +23,7 @@ class AsyncClient(BaseClient):
     """
 
     def __init__(self, api_key: str | None = None, secret: str | None = None, passphrase: str | None = None, *,
-                 base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0,
+                 base_url: str | Sequence[str] = DEFAULT_BASE_URL, timeout: float = 10.0,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         super().__init__(api_key, secret, passphrase, base_url=base_url)
         self.http = httpx.AsyncClient(base_url=self.base_url, timeout=timeout, transport=transport)
@@ -39,15 +39,33 @@ class AsyncClient(BaseClient):
 
     async def call(self, call: Call[T]) -> T:
         method, url, headers, content = self.prepare(call)
-        resp = await self.http.request(method, url, headers=headers, content=content)
+        resp = await self._send(method, url, headers, content)
         return finish(call, resp.status_code, resp.content)
+
+    async def _send(self, method: str, url: str, headers: dict[str, str], content: bytes | None) -> httpx.Response:
+        """The request to the current venue, moving along ``base_urls`` where that is safe (base.BaseClient)."""
+        urls = len(self.base_urls)
+        for attempt in range(urls):
+            last = attempt == urls - 1
+            try:
+                resp = await self.http.request(method, url, headers=headers, content=content)
+            except httpx.ConnectError:
+                if last:
+                    raise
+                self.http.base_url = self._next_base_url()
+                continue
+            if not last and not_primary(resp.status_code, resp.content):
+                self.http.base_url = self._next_base_url()
+                continue
+            return resp
+        raise AssertionError("unreachable")
 
     # -- raw access (any path; plain JSON data) ----------------------------------------------------------------
 
     async def request(self, method: str, path: str, params: dict[str, Any] | None = None, body: Any = None,
                 *, signed: bool = True) -> Any:
         method, url, headers, content = self.prepare(Call(method, path, params, body, signed))
-        resp = await self.http.request(method, url, headers=headers, content=content)
+        resp = await self._send(method, url, headers, content)
         return unwrap(resp.status_code, resp.content)
 
     async def get(self, path: str, **params: Any) -> Any:

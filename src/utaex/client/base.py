@@ -9,7 +9,7 @@ turns the HTTP answer into typed data or a :class:`BitgetError`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -143,13 +143,38 @@ def finish(call: Call[T], status: int, content: bytes) -> T:
     return call.convert(data) if call.convert is not None else data
 
 
+def not_primary(status: int, content: bytes) -> bool:
+    """An answer of a utaex venue that is not the primary (docs/scale-out.md): nothing was applied there."""
+    if status != 503:
+        return False
+    try:
+        env = _envelope.decode(content)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return False
+    return str(env.code) == "25000" and "primary" in (env.msg or "")
+
+
 class BaseClient:
-    """What the sync and async clients share: base URL, credentials and turning a call into a request."""
+    """What the sync and async clients share: base URL(s), credentials and turning a call into a request.
+
+    ``base_url`` may be a list of venues (a primary and its standbys, docs/scale-out.md): requests go to the
+    current one, and move to the next when it cannot be connected to (nothing was sent) or answers that it
+    is not the primary (nothing was applied). A request whose connection broke after it was sent is never
+    resent elsewhere: it may have been applied."""
 
     def __init__(self, api_key: str | None = None, secret: str | None = None, passphrase: str | None = None, *,
-                 base_url: str = DEFAULT_BASE_URL) -> None:
+                 base_url: str | Sequence[str] = DEFAULT_BASE_URL) -> None:
         self.creds = credentials(api_key, secret, passphrase)
-        self.base_url = base_url.rstrip("/")
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("base_url: give at least one URL")
+        self.base_urls = [u.rstrip("/") for u in urls]
+        self.base_url = self.base_urls[0]
+
+    def _next_base_url(self) -> str:
+        """Move to the next venue of the list; returns its URL."""
+        self.base_url = self.base_urls[(self.base_urls.index(self.base_url) + 1) % len(self.base_urls)]
+        return self.base_url
 
     def _headers(self) -> dict[str, str] | None:
         return None

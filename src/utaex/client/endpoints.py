@@ -443,6 +443,11 @@ def audit(replay: bool = False) -> Call[R.Audit]:
     return Call("GET", "/admin/v1/audit", {"replay": "1" if replay else None}, signed=False, type=R.Audit)
 
 
+def replication() -> Call[R.ReplicationState]:
+    """The venue's role on the replicated journal (docs/scale-out.md)."""
+    return Call("GET", "/admin/v1/replication", signed=False, type=R.ReplicationState)
+
+
 def add_fault(path: str, effect: str, *, uid: int | str | None = None, count: int | None = None,
               probability: float | None = None, ms: int | None = None, jitter_ms: int | None = None,
               status: int | None = None, code: str | None = None, msg: str | None = None,

@@ -197,6 +197,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Audit the venue", "Admin", R.Audit, Q.AuditQuery,
         description="Invariant checks (`problems` is empty when all hold), the state hash and journal "
                     "figures; with replay=1 also the state hash of a full journal replay."),
+    ("GET", "/admin/v1/replication"): Op(
+        "Replication role", "Admin", R.ReplicationState,
+        description="This venue's role on the replicated journal (docs/scale-out.md): `writable` is true only on "
+                    "the venue that acknowledges writes (a load balancer's health check), `primary` names the "
+                    "lease holder."),
     ("POST", "/admin/v1/faults"): Op(
         "Inject a fault", "Admin", R.FaultId, body=Q.FaultRequest,
         description="A fault on a REST path or `ws:<op or channel>` (fields in docs/testing.md): effect `429`, "

@@ -72,7 +72,8 @@ class Replication:
     # ---- start / stop ---------------------------------------------------------------------------------------
     async def start(self) -> None:
         await self.journal.connect()
-        self.lease = Lease(self.journal, await self.journal.lease_bucket(), self.advertise)
+        self.lease = Lease(self.url, self.advertise)
+        await self.lease.open()
         if self.role == "primary":
             await self._start_primary()
         else:
@@ -86,11 +87,21 @@ class Replication:
             with contextlib.suppress(BaseException):
                 await task
         if self.lease is not None:
-            await self.lease.release()
+            await self.lease.close()
         await self.journal.close()
 
     def _spawn(self, coro: Any) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
+
+    def state(self) -> dict[str, Any]:
+        """``GET /admin/v1/replication``."""
+        venue = self.venue
+        writable = venue.refusal is None and venue.failed is None and self.role == "primary"
+        return {"role": self.role, "writable": writable, "primary": self.primary_url,
+                "journal": f"{self.url.server}/{self.url.stream}",
+                "streamSeq": str(self.journal.last if self.role == "primary" else self.applied),
+                "journalSeq": str(venue.next_seq - 1), "leaseTtl": str(self.url.lease_ttl),
+                "fenced": self.fenced_reason}
 
     # ---- refusing writes ------------------------------------------------------------------------------------
     def _refuse(self) -> None:
@@ -229,10 +240,11 @@ class Replication:
     async def _apply_until(self, start: int, last: int) -> None:
         if start > last:
             return
-        async for stream_seq, first, payloads in self.journal.follow(start):
-            await self._apply_message(stream_seq, first, payloads)
-            if stream_seq >= last:
-                return
+        async with contextlib.aclosing(self.journal.follow(start)) as messages:
+            async for stream_seq, first, payloads in messages:
+                await self._apply_message(stream_seq, first, payloads)
+                if stream_seq >= last:
+                    return
 
     async def _watch(self, take_over: bool) -> None:
         lease = self.lease

@@ -24,9 +24,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -45,6 +46,7 @@ VALID_SHARE = 0.7  # a lease counts as held for this share of its TTL after a re
 RENEW_SHARE = 0.2  # renewed every this share of the TTL
 MAX_MESSAGE = 512 * 1024  # a batch larger than this is split into several messages (NATS' default limit is 1 MB)
 WRONG_LAST_SEQUENCE = 10071
+STALL_LIMIT = 10.0  # seconds the venue's event loop may be stuck before the lease is let go
 
 
 class Fenced(RuntimeError):
@@ -213,7 +215,7 @@ class JetStreamJournal:
         index = journal_seq - int(msg.headers[SEQ_HEADER])
         return payloads[index] if 0 <= index < len(payloads) else None
 
-    async def follow(self, from_stream_seq: int) -> AsyncIterator[tuple[int, int, list[bytes]]]:
+    async def follow(self, from_stream_seq: int) -> AsyncGenerator[tuple[int, int, list[bytes]], None]:
         """Messages from ``from_stream_seq`` on, forever: ``(stream seq, first journal seq, payloads)``."""
         from nats.js.api import ConsumerConfig, DeliverPolicy
 
@@ -230,37 +232,65 @@ class JetStreamJournal:
             with contextlib.suppress(Exception):  # the connection may be gone
                 await sub.unsubscribe()
 
-    # ---- the lease ------------------------------------------------------------------------------------------
-    async def lease_bucket(self) -> Any:
-        try:
-            return await self.js.key_value(self.url.bucket)
-        except Exception:
-            return await self.js.create_key_value(bucket=self.url.bucket, ttl=self.url.lease_ttl, history=1)
-
 
 class Lease:
-    """The primary's lease: created only where no live entry exists, renewed by compare-and-set."""
+    """The primary's lease: created only where no live entry exists, renewed by compare-and-set.
 
-    def __init__(self, journal: JetStreamJournal, kv: Any, advertise: str) -> None:
-        self.journal = journal
-        self.kv = kv
-        self.ttl = journal.url.lease_ttl
+    The lease talks to NATS from its own thread (own event loop and connection): a long engine step on the
+    venue's loop (a cancel of 100,000 orders) does not stop the renewals. The venue's loop beats a heart;
+    a loop stuck longer than ``STALL_LIMIT`` stops the renewals, so a hung primary loses the lease.
+    """
+
+    def __init__(self, url: JournalUrl, advertise: str) -> None:
+        self.url = url
+        self.ttl = url.lease_ttl
         self.node = uuid.uuid4().hex
         self.value = json.dumps({"node": self.node, "url": advertise}).encode()
         self.revision = 0
-        self.valid_until = 0.0  # time.monotonic()
-        self.lost = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.valid_until = 0.0  # time.monotonic(), written by the lease thread
+        self.beat = time.monotonic()  # the venue loop's heartbeat
+        self.lost = asyncio.Event()  # on the venue's loop
+        self._lost = threading.Event()
+        self._main: asyncio.AbstractEventLoop | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="utaex-lease", daemon=True)
+        self._nc: Any = None
+        self._kv: Any = None
+        self._renewing: asyncio.Task[None] | None = None
+        self._beating: asyncio.Future[None] | None = None
+
+    async def _there(self, coro: Any) -> Any:
+        """Run ``coro`` on the lease thread's loop and wait for it from the venue's loop."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self._loop))
+
+    async def open(self) -> None:
+        self._main = asyncio.get_running_loop()
+        self._thread.start()
+        await self._there(self._open())
+
+    async def _open(self) -> None:
+        import nats
+
+        self._nc = await nats.connect(self.url.server, connect_timeout=5, max_reconnect_attempts=-1,
+                                      reconnect_time_wait=0.2)
+        js = self._nc.jetstream(timeout=5)
+        try:
+            self._kv = await js.key_value(self.url.bucket)
+        except Exception:
+            self._kv = await js.create_key_value(bucket=self.url.bucket, ttl=self.ttl, history=1)
 
     def valid(self) -> bool:
-        return not self.lost.is_set() and time.monotonic() < self.valid_until
+        return not self._lost.is_set() and time.monotonic() < self.valid_until
 
     async def holder(self) -> dict[str, Any] | None:
         """The current holder's ``{"node", "url"}``, or None where nobody holds the lease."""
+        return await self._there(self._holder())
+
+    async def _holder(self) -> dict[str, Any] | None:
         import nats.js.errors
 
         try:
-            entry = await self.kv.get(LEASE_KEY)
+            entry = await self._kv.get(LEASE_KEY)
         except nats.js.errors.KeyNotFoundError:
             return None
         try:
@@ -271,23 +301,39 @@ class Lease:
 
     async def try_acquire(self) -> bool:
         """Take the lease if nobody holds it (true), and keep it renewed from then on."""
+        self.beat = time.monotonic()
+        if not await self._there(self._acquire()):
+            return False
+        self._beating = asyncio.ensure_future(self._beat())
+        return True
+
+    async def _acquire(self) -> bool:
         import nats.js.errors
 
         sent = time.monotonic()
         try:
-            self.revision = await self.kv.create(LEASE_KEY, self.value)
+            self.revision = await self._kv.create(LEASE_KEY, self.value)
         except nats.js.errors.KeyWrongLastSequenceError:
             return False
         self.valid_until = sent + self.ttl * VALID_SHARE
-        self._task = asyncio.ensure_future(self._renew())
+        self._renewing = asyncio.get_running_loop().create_task(self._renew())
         return True
 
-    async def _renew(self) -> None:
-        while not self.lost.is_set():
+    async def _beat(self) -> None:
+        while not self._lost.is_set():
+            self.beat = time.monotonic()
             await asyncio.sleep(self.ttl * RENEW_SHARE)
+
+    async def _renew(self) -> None:
+        while not self._lost.is_set():
+            await asyncio.sleep(self.ttl * RENEW_SHARE)
+            stalled = time.monotonic() - self.beat
+            if stalled > STALL_LIMIT:
+                self._lose(f"the venue's event loop has not run for {stalled:.1f} s")
+                return
             sent = time.monotonic()
             try:
-                self.revision = await asyncio.wait_for(self.kv.update(LEASE_KEY, self.value, last=self.revision),
+                self.revision = await asyncio.wait_for(self._kv.update(LEASE_KEY, self.value, last=self.revision),
                                                        self.ttl * VALID_SHARE)
             except asyncio.CancelledError:
                 raise
@@ -295,20 +341,43 @@ class Lease:
                 if time.monotonic() < self.valid_until and not _wrong_revision(exc):
                     log.warning("lease renewal failed (%s); retrying while the lease is still valid", exc)
                     continue
-                log.critical("lost the primary's lease (%s): no more writes are acknowledged", exc)
-                self.lost.set()
+                self._lose(str(exc) or type(exc).__name__)
                 return
             self.valid_until = sent + self.ttl * VALID_SHARE
 
+    def _lose(self, why: str) -> None:
+        log.critical("lost the primary's lease (%s): no more writes are acknowledged", why)
+        self._lost.set()
+        if self._main is not None:
+            self._main.call_soon_threadsafe(self.lost.set)
+
     async def release(self) -> None:
-        """Stop renewing and delete the entry (a clean stop hands over at once)."""
-        if self._task is not None:
-            self._task.cancel()
-        if self.lost.is_set() or self.revision == 0:
-            return
-        self.lost.set()
-        with contextlib.suppress(Exception):  # someone else holds it already
-            await self.kv.delete(LEASE_KEY, last=self.revision)
+        """Stop renewing and delete the entry if it is still ours (a clean stop hands over at once)."""
+        if self._beating is not None:
+            self._beating.cancel()
+        if self._thread.is_alive():
+            await self._there(self._release())
+
+    async def _release(self) -> None:
+        if self._renewing is not None:
+            self._renewing.cancel()
+        if self.revision and not self._lost.is_set():
+            self._lost.set()
+            with contextlib.suppress(Exception):  # someone else holds it already
+                await self._kv.delete(LEASE_KEY, last=self.revision)
+        self._lost.set()
+        if self._main is not None:
+            self._main.call_soon_threadsafe(self.lost.set)
+
+    async def close(self) -> None:
+        """Release, disconnect and end the lease thread."""
+        await self.release()
+        if self._thread.is_alive():
+            if self._nc is not None:
+                with contextlib.suppress(Exception):
+                    await self._there(self._nc.close())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            await asyncio.to_thread(self._thread.join, 5)
 
 
 def _wrong_revision(exc: BaseException) -> bool:

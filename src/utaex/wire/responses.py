@@ -701,6 +701,19 @@ class RiskReserve(_Data):
     riskReserveRecords: list[RiskReserveRecord] = []
 
 
+class ReplicationState(_Data):
+    """Admin API: this venue's role on the replicated journal (docs/scale-out.md)."""
+
+    role: str  # primary, standby or replica
+    writable: bool  # true only on the venue that acknowledges writes
+    primary: str = ""  # the lease holder's URL, as last seen ("" where none or no --journal)
+    journal: str = ""  # "local" or nats://HOST:PORT/STREAM
+    streamSeq: str = ""  # the stream sequence published (primary) or applied (followers)
+    journalSeq: str = ""
+    leaseTtl: str = ""
+    fenced: str = ""  # why a primary stopped writing
+
+
 __all__ = [
     "AccountAssets",
     "AccountSettings",
@@ -750,6 +763,7 @@ __all__ = [
     "PublicFill",
     "ReferencePrice",
     "Removed",
+    "ReplicationState",
     "ReserveCoin",
     "ResetResult",
     "RiskReserve",

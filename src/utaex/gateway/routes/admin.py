@@ -160,5 +160,14 @@ def register(app: App) -> None:
             doc["replayHash"] = venue.full_replay_hash()
         return doc
 
+    @app.route("GET", "/admin/v1/replication", auth="admin")
+    async def replication_state(req: Request) -> Any:
+        """This venue's role on the replicated journal (docs/scale-out.md)."""
+        rep = app.replication
+        if rep is None:
+            return {"role": "primary", "writable": venue.failed is None, "primary": "", "journal": "local",
+                    "streamSeq": "", "journalSeq": str(venue.next_seq - 1), "leaseTtl": "", "fenced": ""}
+        return rep.state()
+
     app.prefix_routes.append(("POST", "/admin/v1/users/", "/api-keys", create_key))
     app.prefix_routes.append(("POST", "/admin/v1/users/", "/deposits", deposit))
