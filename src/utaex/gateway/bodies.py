@@ -62,8 +62,8 @@ def number_text(value: int | Decimal, name: str) -> str:
         assert isinstance(value, Decimal)
         if not value.is_finite():
             raise param_error(name)
-        digits, exponent = len(value.as_tuple().digits), int(value.as_tuple().exponent)
-        if exponent > MAX_DIGITS or -exponent > MAX_DIGITS or digits > MAX_DIGITS:
+        _sign, digits, exponent = value.as_tuple()
+        if not -MAX_DIGITS <= int(exponent) <= MAX_DIGITS or len(digits) > MAX_DIGITS:
             raise param_error(name)
         text = format(value, "f")
     if len(text) > MAX_DIGITS + 2:
@@ -83,7 +83,7 @@ def _relax(doc: dict[str, Any], cls: type) -> dict[str, Any]:
         if is_str and (type(value) is int or type(value) is Decimal):
             value = number_text(value, key)
         out[key] = value
-    if unknown:
+    if unknown and log.isEnabledFor(logging.DEBUG):
         log.debug("ignored unknown field(s) %s in a %s body", ", ".join(sorted(unknown)), cls.__name__)
     return out
 
@@ -108,6 +108,10 @@ def convert_body(doc: Any, typ: Any) -> Any:
         cls = _lenient_struct(typ)
         if cls is None:
             raise _validation_error(exc) from None
+    return _convert_lenient(doc, typ, cls)
+
+
+def _convert_lenient(doc: Any, typ: Any, cls: type) -> Any:
     if isinstance(doc, dict):
         doc = _relax(doc, cls)
     elif isinstance(doc, list) and cls is not typ:
@@ -133,7 +137,8 @@ def decode_body(body: bytes, typ: Any) -> Any:
     try:
         return dec.decode(body)
     except msgspec.ValidationError as exc:
-        if _lenient_struct(typ) is None:
+        cls = _lenient_struct(typ)
+        if cls is None:
             raise _validation_error(exc) from None
     except msgspec.DecodeError:
         raise param_error("request body is not valid JSON") from None
@@ -143,7 +148,7 @@ def decode_body(body: bytes, typ: Any) -> Any:
         raise _validation_error(exc) from None
     except msgspec.DecodeError:
         raise param_error("request body is not valid JSON") from None
-    return convert_body(doc, typ)
+    return _convert_lenient(doc, typ, cls)
 
 
 __all__ = ["MAX_DIGITS", "convert_body", "decode_body", "number_text"]
