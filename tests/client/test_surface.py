@@ -69,7 +69,7 @@ METHODS = {
 ALIASES = {"/api/v3/trade/max-open-available"}
 ADMIN_METHODS = ("create_user", "create_api_key", "deposit", "audit", "add_fault", "faults", "clear_faults",
                  "delete_fault", "reset", "clock", "set_clock", "advance", "set_price", "save_state",
-                 "restore_state")
+                 "restore_state", "market_tick")
 
 
 def test_public_names():

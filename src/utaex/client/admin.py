@@ -101,6 +101,10 @@ class AdminClient(SyncTransport, _AdminBase):
         """Back to the state saved under ``name``."""
         return self.call(E.restore_state(name))
 
+    def market_tick(self, index: list[tuple[str, str, Number]] | None = None) -> R.MarketTickResult:
+        """A market tick now: index prices, marks, mark triggers, liquidations, funding (docs/market.md)."""
+        return self.call(E.market_tick(index))
+
 
 class AsyncAdminClient(_AdminBase):
     """Async admin client: the methods of :class:`AdminClient`, awaited."""
@@ -189,3 +193,7 @@ class AsyncAdminClient(_AdminBase):
     async def restore_state(self, name: str) -> R.ResetResult:
         """Back to the state saved under ``name``."""
         return await self.call(E.restore_state(name))
+
+    async def market_tick(self, index: list[tuple[str, str, Number]] | None = None) -> R.MarketTickResult:
+        """A market tick now: index prices, marks, mark triggers, liquidations, funding (docs/market.md)."""
+        return await self.call(E.market_tick(index))

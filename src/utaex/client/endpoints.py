@@ -26,6 +26,8 @@ from ..wire.requests import (
     CreateUserRequest,
     DepositRequest,
     FaultRequest,
+    IndexQuoteBody,
+    MarketTickRequest,
     MaxOpenRequest,
     ModifyOrderRequest,
     ModifyStrategyRequest,
@@ -510,6 +512,13 @@ def save_state(name: str) -> Call[R.SavedState]:
 def restore_state(name: str) -> Call[R.ResetResult]:
     """Back to the state saved under ``name``."""
     return Call("POST", "/admin/v1/reset", body=ResetRequest(name=name), signed=False, type=R.ResetResult)
+
+
+def market_tick(index: list[tuple[str, str, Number]] | None = None) -> Call[R.MarketTickResult]:
+    """A market tick now, setting the index price of each ``(category, symbol, price)``."""
+    quotes = [IndexQuoteBody(category=c, symbol=s, price=num(p)) for c, s, p in index or []]
+    return Call("POST", "/admin/v1/market-tick", body=MarketTickRequest(index=quotes), signed=False,
+                type=R.MarketTickResult)
 
 
 def _uid(uid: int | str) -> str:

@@ -79,6 +79,27 @@ def exposure(eng: Engine, uid: int) -> dict[str, tuple[int, int]]:
     return out
 
 
+def liquidation_price(eng: Engine, inst: Instrument, pos: Position) -> int:
+    """Estimated mark (ticks) at which the user's account would be liquidated through this position's
+    price alone (linear contracts; the other positions at their marks, the tier kept): 0 when no positive
+    price liquidates it, and for COIN-FUTURES (not estimated)."""
+    if inst.kind != "linear" or not pos.qty:
+        return 0
+    mark = position_mark(eng, inst, pos)
+    equity, mm = exposure(eng, pos.uid).get(inst.settle, (0, 0))
+    k = pos.qty * inst.value_per_tick_lot
+    value = k * mark
+    rate = inst.tier_of(value).mmr_e8
+    direction = 1 if pos.pos_side == E.LONG else -1
+    equity_rest = equity - direction * (value - pos.cost) - direction * pos.cost  # equity less this leg's value
+    mm_rest = mm - maintenance(inst, pos, mark)
+    # equity_rest + d * V == mm_rest + V * rate  =>  V = (mm_rest - equity_rest) / (d - rate)
+    den = direction * E8 - rate
+    at_value = (mm_rest - equity_rest) * E8 // den
+    ticks: int = at_value // k if direction > 0 else -(-at_value // k)
+    return max(ticks, 0)
+
+
 def check(eng: Engine) -> None:
     """Liquidate every account whose equity in a settle coin fell below its maintenance margin."""
     for uid in sorted(eng.user_positions):

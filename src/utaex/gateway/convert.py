@@ -12,7 +12,9 @@ from typing import Any
 import msgspec
 
 from ..core import enums as E
+from ..core import liquidation, market
 from ..core.engine import Engine
+from ..core.events import PositionLiquidated
 from ..core.instruments import Instrument, InstrumentSet
 from ..core.ledger import Account
 from ..core.legs import Legs
@@ -81,7 +83,7 @@ def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
         "createdTime": str(o.created),
         "updatedTime": str(o.updated),
         "cancelReason": o.cancel_reason,
-        "execType": "normal",
+        "execType": o.exec_type or "normal",
         "stpMode": o.stp,
         **(NO_LEGS if o.preset is None else legs_doc(inst, o.preset)),
     }
@@ -159,15 +161,17 @@ def fill_doc(inst: Instrument, f: FillRow) -> dict[str, Any]:
 
 
 def mark_price(eng: Engine, inst: Instrument, fallback: int) -> int:
-    return eng.last_trade_price(inst) or fallback
+    """The instrument's mark (core/market.py: the last trade where no index was given), else ``fallback``."""
+    return market.mark_price(eng, inst) or fallback
 
 
-def unrealised(inst: Instrument, pos: Position, mark: int) -> int:
-    value = pos.qty * mark * inst.value_per_tick_lot
-    gain = value - pos.cost if pos.pos_side == E.LONG else pos.cost - value
-    if inst.kind == "inverse" and mark:
-        gain = gain * 10**inst.tick_dp // (mark * inst.tick_num)
-    return gain
+unrealised = liquidation.unrealised
+
+
+def liquidation_doc(inst: Instrument, ev: PositionLiquidated) -> dict[str, Any]:
+    """A ``liquidation`` channel item: side ``buy`` for a long position liquidated, ``sell`` for a short."""
+    return {"symbol": ev.symbol, "side": "buy" if ev.pos_side == E.LONG else "sell",
+            "price": price_str(inst, ev.price), "amount": qty_str(inst, ev.lots), "ts": str(ev.ts)}
 
 
 def position_doc(eng: Engine, inst: Instrument, pos: Position, hold_mode: str) -> dict[str, Any]:
@@ -189,8 +193,8 @@ def position_doc(eng: Engine, inst: Instrument, pos: Position, hold_mode: str) -
         "avgPrice": avg_price(inst, pos.cost, pos.qty),
         "positionStatus": "normal",
         "unrealisedPnl": fmt_amount(unrealised(inst, pos, mark)),
-        "liquidationPrice": "0",
-        "mmr": "0.004",
+        "liquidationPrice": price_str(inst, liquidation.liquidation_price(eng, inst, pos)) if pos.qty else "0",
+        "mmr": inst.tier_of(pos.qty * mark * inst.value_per_tick_lot).mmr if inst.tiers else "0",
         "profitRate": "0",
         "markPrice": price_str(inst, mark),
         "breakEvenPrice": avg_price(inst, pos.cost, pos.qty),

@@ -1,36 +1,38 @@
-"""Funding rates as the venue reports them (``current-fund-rate``, ``history-fund-rate``, tickers).
+"""Funding rates as the venue reports them (``current-fund-rate``, ``history-fund-rate``, tickers), read
+from the engine (core/funding.py: the rate of the running period, the settled rates).
 
-Every rate the gateway shows goes through ``rate_at``; the market simulator replaces it when funding
-is charged (it then reads the rates it settled). Until then no funding is charged, so every rate,
-current or past, is ``"0"`` -- exactly what the venue's ledger did.
-
-Invariants: settlements fall on the instrument's grid, every ``fundInterval`` hours from 00:00 UTC;
-the next one is strictly after ``now``; history lists past settlements newest first.
+Invariants: settlements fall on the instrument's grid, every ``fundInterval`` hours from 00:00 UTC; the
+next one is strictly after ``now`` (the venue's clock); history lists the settled rates newest first.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..core import funding as F
+from ..core.numbers import format_fixed
+
 if TYPE_CHECKING:
+    from ..core.engine import Engine
     from ..core.instruments import Instrument
 
-HOUR = 3_600_000
-MIN_RATE, MAX_RATE = "-0.003", "0.003"
+
+def rate_str(rate_e8: int) -> str:
+    """A rate in 1e-8 (6 significant decimals) as Bitget writes it: ``"0.0001"``, ``"-0.000071"``."""
+    return format_fixed(rate_e8 // F.RATE_UNIT if rate_e8 >= 0 else -(-rate_e8 // F.RATE_UNIT), F.RATE_DP)
 
 
-def rate_at(inst: Instrument, ts: int) -> str:
-    """The funding rate of ``inst`` for the settlement at ``ts`` (the current one for the next settlement)."""
-    return "0"
+def current(eng: Engine, inst: Instrument) -> str:
+    """The rate the running period would settle at now."""
+    return rate_str(F.current_rate(eng, inst))
 
 
 def next_settlement(inst: Instrument, now: int) -> int:
-    step = inst.fund_interval_h * HOUR
-    return (now // step + 1) * step
+    return F.next_funding_time(inst, now)
 
 
-def past_settlements(inst: Instrument, now: int, skip: int, count: int) -> list[int]:
-    """Times of past settlements, newest first, leaving out the ``skip`` most recent."""
-    step = inst.fund_interval_h * HOUR
-    last = now // step * step - skip * step
-    return [last - k * step for k in range(count) if last - k * step >= 0]
+def history(eng: Engine, inst: Instrument, skip: int, count: int) -> list[tuple[int, str]]:
+    """(time, rate) of settled periods, newest first, leaving out the ``skip`` most recent."""
+    rows = F.history(eng, inst)
+    end = len(rows) - skip
+    return [(r.ts, rate_str(r.rate_e8)) for r in reversed(rows[max(0, end - count):max(0, end)])]

@@ -64,7 +64,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         page="public/Get-History-Candle-Data", description="Closed bars only, as candles."),
     ("GET", "/api/v3/market/current-fund-rate"): Op(
         "Get current funding rate", "Public", list[R.FundingRate], Q.CurrentFundRateQuery,
-        page="public/Get-Current-Funding-Rate", description="0 until the venue charges funding."),
+        page="public/Get-Current-Funding-Rate",
+        description="The rate the running period would settle at (docs/market.md, \"Funding\")."),
     ("GET", "/api/v3/market/history-fund-rate"): Op(
         "Get funding rate history", "Public", R.FundingRateHistory, Q.HistoryFundRateQuery,
         page="public/Get-History-Funding-Rate", description="Past settlements of the last 90 days, newest first."),
@@ -237,6 +238,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Move a reference price", "Admin", R.ReferencePrice, body=Q.PriceRequest,
         description="Sets the oracle's reference (index) price of the instrument (every instrument sharing "
                     "its oracle moves with it); makers re-quote around it and a market tick follows at once."),
+    # -- index, mark, funding and liquidation without the simulator (docs/market.md) --
+    ("POST", "/admin/v1/market-tick"): Op(
+        "Apply a market tick", "Admin", R.MarketTickResult, body=Q.MarketTickRequest,
+        description="A market tick at the venue's (virtual) time, as the simulator sends every step: sets the "
+                    "given index prices, recomputes every contract's mark, fires mark-price TP/SL, liquidates "
+                    "accounts below maintenance margin and settles funding at the funding times reached. "
+                    "Answers the instruments whose index or mark moved."),
 }
 
 _ENVELOPE_ERROR = {

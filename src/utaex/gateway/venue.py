@@ -34,9 +34,11 @@ from ..core.events import (
     Event,
     FillEvent,
     LedgerEntry,
+    MarkPriceChanged,
     OrderEvent,
     PositionClosed,
     PositionEvent,
+    PositionLiquidated,
     ResetEvent,
 )
 from ..core.instruments import InstrumentSet
@@ -499,8 +501,11 @@ class Venue:
                 pushes.append(("account", ev.uid))
             elif type(ev) is PositionEvent:
                 pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
-            elif type(ev) is BookEvent:
+            elif type(ev) is BookEvent or type(ev) is MarkPriceChanged:
                 pushes.append(("book", (ev.category, ev.symbol)))
+            elif type(ev) is PositionLiquidated:
+                inst = by_key[(ev.category, ev.symbol)]
+                pushes.append(("liquidation", (ev.category, convert.liquidation_doc(inst, ev))))
         if events and type(events[-1]) is ResetEvent:
             self.market.clear()
         return pushes

@@ -210,6 +210,20 @@ class PriceRequest(_AdminBody):
     price: str
 
 
+class IndexQuoteBody(_AdminBody):
+    """Admin API: one instrument's index price in a market tick (a decimal on the instrument's tick grid)."""
+
+    category: str
+    symbol: str
+    price: str
+
+
+class MarketTickRequest(_AdminBody):
+    """Admin API: a market tick at the venue's (virtual) time, with the index prices it sets."""
+
+    index: list[IndexQuoteBody] = []
+
+
 class CreateKeyRequest(_AdminBody):
     readOnly: bool = False
     rsaPublicKey: str | None = None
@@ -458,8 +472,10 @@ __all__ = [
     "HistoryFundRateQuery",
     "HistoryOrdersQuery",
     "HistoryStrategyQuery",
+    "IndexQuoteBody",
     "InstrumentsQuery",
     "MarginLoansQuery",
+    "MarketTickRequest",
     "MaxOpenRequest",
     "ModifyBatchRequest",
     "ModifyOrderRequest",

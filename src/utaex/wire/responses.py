@@ -529,6 +529,7 @@ class Audit(_Data):
     deposits: dict[str, str] = {}
     fees: dict[str, str] = {}
     balances: dict[str, str] = {}
+    insuranceFund: dict[str, str] = {}  # the venue's insurance fund per coin (docs/market.md)
     faults: list[dict[str, Any]] = []  # the injected faults in force (docs/testing.md)
     replayHash: str | None = None
 
@@ -605,6 +606,22 @@ class ReferencePrice(_Data):
     symbol: str
     price: str
     ts: str
+
+
+class MarketPrice(_Data):
+    """Admin API: an instrument's index and mark price after a market tick."""
+
+    category: str
+    symbol: str
+    indexPrice: str
+    markPrice: str
+
+
+class MarketTickResult(_Data):
+    """Admin API: the tick's time and the instruments whose index or mark it moved."""
+
+    ts: str
+    changed: list[MarketPrice]
 
 
 class FundingRate(_Data):
@@ -747,6 +764,8 @@ __all__ = [
     "Instrument",
     "ItemError",
     "MarginLoan",
+    "MarketPrice",
+    "MarketTickResult",
     "MaxOpenAvailable",
     "OiLimit",
     "OpenInterest",

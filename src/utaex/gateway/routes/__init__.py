@@ -10,8 +10,22 @@ if TYPE_CHECKING:
 
 def register_all(app: App) -> None:
     from .. import candles
-    from . import account, admin, clock, console, control, market, modify, positions, public, records, strategy, trade
+    from . import (
+        account,
+        admin,
+        clock,
+        console,
+        control,
+        market,
+        modify,
+        positions,
+        public,
+        records,
+        strategy,
+        ticks,
+        trade,
+    )
 
     for module in (public, candles, market, account, trade, modify, positions, records, strategy, admin, console,
-                   control, clock):
+                   control, clock, ticks):
         module.register(app)

@@ -154,6 +154,7 @@ def register(app: App) -> None:
             "deposits": {c: fmt_amount(v) for c, v in sorted(eng.deposits.items())},
             "fees": {c: fmt_amount(v) for c, v in sorted(eng.fees.items())},
             "balances": {c: fmt_amount(v) for c, v in sorted(totals.items())},
+            "insuranceFund": {c: fmt_amount(v) for c, v in sorted(eng.insurance.items())},
             "faults": [f.doc() for f in app.faults.active.values()],
         }
         if req.query.get("replay") == "1":

@@ -85,9 +85,9 @@ def register(app: App) -> None:
         out = []
         for inst in found:
             nxt = funding.next_settlement(inst, now)
-            out.append({"symbol": inst.symbol, "fundingRate": funding.rate_at(inst, nxt),
+            out.append({"symbol": inst.symbol, "fundingRate": funding.current(venue.engine, inst),
                         "fundingRateInterval": str(inst.fund_interval_h), "nextUpdate": str(nxt),
-                        "minFundingRate": funding.MIN_RATE, "maxFundingRate": funding.MAX_RATE})
+                        "minFundingRate": inst.spec.minFundingRate, "maxFundingRate": inst.spec.maxFundingRate})
         return out
 
     @app.route("GET", "/api/v3/market/history-fund-rate", limit=PUBLIC_LIMIT)
@@ -98,9 +98,9 @@ def register(app: App) -> None:
         page = _page_int(q, "cursor", 1, 100)
         limit = _page_int(q, "limit", 200, 200)
         now = venue.now_ms()
-        times = funding.past_settlements(inst, now, (page - 1) * limit, limit)
-        return {"resultList": [{"symbol": inst.symbol, "fundingRate": funding.rate_at(inst, ts),
-                                "fundingRateTimestamp": str(ts)} for ts in times if ts > now - HISTORY_WINDOW]}
+        rows = funding.history(venue.engine, inst, (page - 1) * limit, limit)
+        return {"resultList": [{"symbol": inst.symbol, "fundingRate": rate, "fundingRateTimestamp": str(ts)}
+                               for ts, rate in rows if ts > now - HISTORY_WINDOW]}
 
     @app.route("GET", "/api/v3/market/open-interest", limit=PUBLIC_LIMIT)
     async def open_interest(req: Request) -> Any:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from ...core import market as market_prices
 from ...core.numbers import fmt_amount, format_fixed
 from .. import convert, funding, openapi
 from .. import params as P
@@ -89,10 +90,12 @@ def register(app: App) -> None:
         }
         if inst.is_futures:
             # never empty on a contract: ccxt tells a contract ticker from a spot one with the same
-            # id (BTCUSDT) by the presence of markPrice; "0" until the first trade gives a price
-            mark = convert.price_str(inst, last) if last else "0"
-            rate = funding.rate_at(inst, funding.next_settlement(inst, now))
-            doc.update({"indexPrice": mark, "markPrice": mark, "fundingRate": rate,
+            # id (BTCUSDT) by the presence of markPrice; "0" until an index or a trade gives a price
+            # (core/market.py: without an index, index and mark follow the last trade)
+            index, mark = market_prices.index_price(eng, inst), market_prices.mark_price(eng, inst)
+            doc.update({"indexPrice": convert.price_str(inst, index) if index else "0",
+                        "markPrice": convert.price_str(inst, mark) if mark else "0",
+                        "fundingRate": funding.current(eng, inst),
                         "openInterest": convert.qty_str(inst, open_interest_lots(venue, inst)),
                         "deliveryStartTime": "", "deliveryTime": "", "deliveryStatus": ""})
         return doc

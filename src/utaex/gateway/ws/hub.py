@@ -24,7 +24,7 @@ from typing import Any
 
 from ..faults import Faults
 from ..venue import Push, Venue
-from . import chaos, docs
+from . import chaos, docs, liquidation
 from .chaos import channel_of
 from .conn import Connection
 from .frames import Batch, push, push_prefix
@@ -197,6 +197,10 @@ class Hub:
                 self.market.on_book(payload)
             elif kind == "trade":
                 self.market.on_trade(payload)
+            elif kind == "liquidation":
+                key = (liquidation.TOPIC, payload[0])
+                if key in subs:
+                    pending.setdefault(key, []).append(liquidation.frame(payload[0], payload[1], ts))
         if self._flush_handle is None and (pending or self.dirty_accounts or self.dirty_positions):
             self._flush_handle = asyncio.get_running_loop().call_soon(self.flush)
 

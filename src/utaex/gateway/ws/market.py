@@ -11,7 +11,8 @@ Invariants:
   new subscriber's snapshot is the mirror itself, so snapshot + updates always rebuild the book.
 - ``checksum`` covers the top 25 levels of the state after the push, over the strings sent.
 - ``publicTrade`` data is newest first (ccxt walks it backwards); a trade is pushed once.
-- ``ticker`` documents are the REST ticker documents (same handler), less category/symbol/ts.
+- ``ticker`` documents are the REST ticker documents (same handler), less category/symbol/ts, plus
+  ``nextFundingTime`` after ``fundingRate`` on futures (the channel's page lists it, the REST one does not).
 - ``kline`` (1m .. 1D): the snapshot holds the bars REST ``candles`` answers by default (the newest 100);
   a round with trades pushes the live bar of each subscribed interval (``kline.py``).
 """
@@ -23,6 +24,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from ...core.funding import next_funding_time
 from ..convert import price_str, qty_str
 from .frames import checksum, push, push_prefix
 from .kline import INTERVALS, candles
@@ -91,6 +93,8 @@ class MarketFeeds:
 
     # ---- bookkeeping ----------------------------------------------------------------------------------
     def track(self, key: tuple[Any, ...]) -> None:
+        if key[0] not in MARKET_KINDS:
+            return
         bk = key[1]
         self.watched[bk] = self.watched.get(bk, 0) + 1
 
@@ -196,9 +200,14 @@ class MarketFeeds:
 
         route = self.hub.app_routes[("GET", "/api/v3/market/tickers")]
         req = Request("GET", "/api/v3/market/tickers", f"category={bk[0]}&symbol={bk[1]}", {}, b"", "ws")
-        doc = dict((await route.handler(req))[0])
-        for name in ("category", "symbol", "ts"):
-            doc.pop(name, None)
+        rest = (await route.handler(req))[0]
+        doc: dict[str, Any] = {}
+        for name, value in rest.items():
+            if name not in ("category", "symbol", "ts"):
+                doc[name] = value
+            if name == "fundingRate":  # the push (not the REST ticker) carries the next funding time
+                inst = self.hub.venue.instruments.by_key[bk]
+                doc["nextFundingTime"] = str(next_funding_time(inst, self.hub.venue.now_ms()))
         return doc
 
     @staticmethod

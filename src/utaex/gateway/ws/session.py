@@ -30,6 +30,7 @@ from ...core import enums as E
 from ...wire.signing import WS_LOGIN_METHOD, WS_LOGIN_PATH, verify_hmac, verify_rsa
 from ..auth import passphrase_matches
 from . import codes as C
+from . import liquidation
 from .codes import WsError, error_event, trade_error_event
 from .conn import Connection
 from .frames import Batch, decode
@@ -242,6 +243,8 @@ class WsEndpoint:
         if key[0] in PRIVATE_TOPICS:
             self.hub.private_snapshot(conn, key[0])
             return
+        if key[0] == liquidation.TOPIC:  # no snapshot: only liquidations after the subscription
+            return
         payload = await self.hub.market.snapshot(key)
         if payload is not None:
             self.hub.deliver(conn, key, Batch((payload,)))
@@ -259,6 +262,11 @@ class WsEndpoint:
             if conn.api is None:
                 raise WsError(C.LOGIN_REQUIRED)
             return (topic, conn.uid)
+        if topic == liquidation.TOPIC:
+            liq = liquidation.key_of(inst_type)
+            if liq is None:
+                raise WsError(C.CHANNEL_NOT_FOUND, f"instType:{inst_type},topic:{topic} doesn't exist")
+            return liq
         if topic not in PUBLIC_TOPICS or inst_type != inst_type.lower():
             raise WsError(C.CHANNEL_NOT_FOUND, f"instType:{inst_type},topic:{topic} doesn't exist")
         cat = inst_type.upper()
