@@ -83,6 +83,9 @@ def test_twenty_x_long_is_liquidated_when_the_price_drops_twelve_percent(stepped
     (liq,) = [o for o in trader.get("/api/v3/trade/history-orders", category=CAT)["list"] if o["side"] == "sell"]
     assert (liq["execType"], liq["orderType"], liq["orderStatus"], liq["avgPrice"], liq["cumExecQty"]) == (
         "liquidation", "market", "filled", "88000", "0.18")
+    recs = trader.get("/api/v3/account/financial-records", category=CAT, coin="USDT")["list"]
+    assert [(r["type"], r["amount"], r["fee"], r["balance"]) for r in recs[:2]] == [  # newest first
+        ("LIQ_FUND_IN", "1180.304", "0", "0"), ("BURST_SELL_SSM", "-2160", "-9.504", "-1180.304")]
     audit = stepped.admin("GET", "/admin/v1/audit")
     assert audit["problems"] == []
     assert audit["insuranceFund"] == {"USDT": "-1180.304"}
@@ -109,6 +112,11 @@ def test_funding_is_paid_and_received_at_the_interval(stepped: Server) -> None:
     # 0.1 BTC at mark 50000 = 5000 USDT * 0.01 %: the long pays 0.5, the short receives it
     assert Decimal(balance(long_, "USDT")[0]) == Decimal(before[0]) - Decimal("0.5")
     assert Decimal(balance(short, "USDT")[0]) == Decimal(before[1]) + Decimal("0.5")
+    for c, kind, amount in ((long_, "CONTRACT_MAIN_SETTLE_FEE_USER_OUT", "-0.5"),
+                            (short, "CONTRACT_MAIN_SETTLE_FEE_USER_IN", "0.5")):
+        rec = c.get("/api/v3/account/financial-records", category=CAT, type=kind)["list"]
+        assert [(r["symbol"], r["amount"], r["ts"]) for r in rec] == [(SYM, amount, str(nxt))]
+        assert positions(c)[0]["totalFunding"] == amount
     hist = long_.get("/api/v3/market/history-fund-rate", category=CAT, symbol=SYM)["resultList"]
     assert hist == [{"symbol": SYM, "fundingRate": "0.0001", "fundingRateTimestamp": str(nxt)}]
     (cur2,) = long_.get("/api/v3/market/current-fund-rate", symbol=SYM)

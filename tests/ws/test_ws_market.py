@@ -170,6 +170,7 @@ def test_books_n_trades_and_ticker(ws_venue: Server) -> None:
                     lambda: httpx.get(ws_venue.base_url + "/api/v3/market/tickers",
                                       params={"category": cat, "symbol": symbol}).json()["data"][0])
                 assert tick["lastPrice"] == "2101" == rest_tick["lastPrice"]
+                assert int(tick.pop("nextFundingTime")) % (8 * 3_600_000) == 0  # the push's own field
                 assert {k: v for k, v in rest_tick.items() if k not in ("category", "symbol", "ts")} == tick
                 await ws.send(json.dumps({"op": "unsubscribe", "args": args}))
                 acks = [await recv(ws) for _ in args]

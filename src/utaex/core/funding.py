@@ -150,5 +150,6 @@ def settle(eng: Engine, inst: Instrument, p: Prices, at: int) -> None:
                 pos.funding += change
                 records.ledger(eng, uid, inst.category, inst.symbol, coin, kind, change, 0, asset.balance)
             eng.touched.add(uid)
+            eng.touch_position(pos)  # its funding total changed
     eng.insurance[coin] = eng.insurance.get(coin, 0) + paid - received
     eng.emit(FundingSettled(inst.category, inst.symbol, coin, rate, mark, at, payments))

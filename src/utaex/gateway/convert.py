@@ -198,7 +198,7 @@ def position_doc(eng: Engine, inst: Instrument, pos: Position, hold_mode: str) -
         "profitRate": "0",
         "markPrice": price_str(inst, mark),
         "breakEvenPrice": avg_price(inst, pos.cost, pos.qty),
-        "totalFunding": "0",
+        "totalFunding": fmt_amount(pos.funding),
         "openFeeTotal": fmt_amount(-pos.open_fee),
         "closeFeeTotal": fmt_amount(-pos.close_fee),
         "createdTime": str(pos.created),

@@ -241,9 +241,10 @@ test('market reads: OHLCV, funding rate and history, open interest, leverage tie
   assert.ok(Array.isArray(await maker.fetchOHLCV('BTC/USDT', '15m', undefined, 5)));
 
   const rate = await maker.fetchFundingRate('BTC/USDT:USDT');
-  assert.deepEqual([rate.symbol, rate.fundingRate, rate.interval], ['BTC/USDT:USDT', 0, '8h']);
+  // no market tick on this quiet venue: the running period's rate is the interest, and nothing has settled
+  assert.deepEqual([rate.symbol, rate.fundingRate, rate.interval], ['BTC/USDT:USDT', 0.0001, '8h']);
   const history = await maker.fetchFundingRateHistory('BTC/USDT:USDT', undefined, 5);
-  assert.equal(history.length, 5);
+  assert.equal(history.length, 0);
   const oi = await maker.fetchOpenInterest(sym);
   assert.equal(oi.symbol, sym);
   assert.ok(close(oi.openInterestAmount - before.openInterestAmount, 0.75));
