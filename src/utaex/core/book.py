@@ -57,6 +57,30 @@ class Book:
                 del self.asks[price]
                 self.ask_prices.remove(price)
 
+    def move(self, order: Order, price: int) -> None:
+        """``remove`` then ``add`` at ``price`` (sets ``order.price``): the back of the new level."""
+        oid = order.order_id
+        if order.side == "buy":
+            levels, prices, old, new = self.bids, self.bid_prices, -order.price, -price
+        else:
+            levels, prices, old, new = self.asks, self.ask_prices, order.price, price
+        level = levels[order.price]
+        del level[oid]
+        if not level:
+            del levels[order.price]
+            prices.remove(old)
+        order.price = price
+        joined = levels.get(price)
+        if joined is None:
+            joined = levels[price] = {}
+            prices.add(new)
+        joined[oid] = order
+
+    def requeue(self, order: Order) -> None:
+        """Send ``order`` to the back of its own level."""
+        level = (self.bids if order.side == "buy" else self.asks)[order.price]
+        level[order.order_id] = level.pop(order.order_id)
+
     def best_bid(self) -> int | None:
         return -self.bid_prices[0] if self.bid_prices else None
 
