@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utaex.core import (
     CancelOrder,
@@ -299,3 +301,48 @@ def test_stp_cancel_taker_on_a_crossing_modify(side: str) -> None:
     o = ex.place(alice, side, "0.01", "39000" if side == "buy" else "41000", stp_mode="cancel_taker")
     assert ex.modify(alice, o, price="40000") is o
     assert o.status == "cancelled" and o.cancel_reason == "stp_cancel"
+
+
+# ---- the batch's fast path is the single-item path -----------------------------------------------------
+_MOVES = st.lists(st.tuples(st.integers(0, 11), st.integers(-3, 3), st.sampled_from(["", "0.002", "0.0001"])),
+                  min_size=1, max_size=12, unique_by=lambda m: m[0])  # once per order (a batch refuses repeats)
+
+
+@settings(max_examples=60, deadline=None)
+@given(category=st.sampled_from([SPOT, MARGIN, UF]), moves=_MOVES)
+def test_a_batch_ends_as_the_same_modifies_one_by_one(category: str, moves: list[tuple[int, int, str]]) -> None:
+    """ModifyBatch (whose common item skips ``_change``) and the same items as ModifyOrder commands, one per
+    step at the same timestamp, leave identical engines (state hash) and answer alike, item by item."""
+    engines = []
+    answers = []
+    for batched in (True, False):
+        eng = Engine()
+        ts = T0
+        eng.apply(CreateUser(ts=ts, api_key="a", secret="s", passphrase="p"))
+        eng.apply(CreateUser(ts=ts, api_key="b", secret="s", passphrase="p"))
+        a, b = sorted(eng.accounts)
+        for uid in (a, b):
+            eng.apply(Deposit(ts=ts, uid=uid, coin="USDT", amount="30000"))
+            eng.apply(Deposit(ts=ts, uid=uid, coin="BTC", amount="1"))
+        orders, prices = [], []
+        for i in range(12):  # a's bids and asks around 50000, b's resting on both sides further out
+            side = "buy" if i % 2 else "sell"
+            price = 50000 - 10 * (i + 1) if side == "buy" else 50000 + 10 * (i + 1)
+            placed, _ = eng.apply(PlaceOrder(ts=ts, uid=a, category=category, symbol="BTCUSDT", side=side,
+                                             order_type="limit", qty="0.001", price=str(price)))
+            orders.append(placed)
+            prices.append(price)
+            eng.apply(PlaceOrder(ts=ts, uid=b, category=category, symbol="BTCUSDT", side=side, order_type="limit",
+                                 qty="0.001", price=str(price + (-15 if side == "buy" else 15))))
+        items = [ModifyItem(order_id=str(orders[i].order_id), price=str(prices[i] + 10 * d) if d else "",
+                            qty=qty or ("" if d else "0.003")) for i, d, qty in moves]
+        ts += 1
+        if batched:
+            results, _ = eng.apply(ModifyBatch(ts=ts, uid=a, items=items))
+        else:
+            results = [eng.apply(ModifyOrder(ts=ts, uid=a, item=item))[0] for item in items]
+        answers.append([r.code if isinstance(r, Reject) else (r.order_id, r.price, r.qty, r.status) for r in results])
+        assert audit.check(eng) == []
+        engines.append(eng)
+    assert answers[0] == answers[1]
+    assert engines[0].state_hash() == engines[1].state_hash()
