@@ -86,7 +86,26 @@ def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
         "execType": o.exec_type or "normal",
         "stpMode": o.stp,
         **(NO_LEGS if o.preset is None else legs_doc(inst, o.preset)),
+        "tradeSide": trade_side(o),
     }
+
+
+def trade_side(o: Order) -> str:
+    """Bitget's detailed ``tradeSide`` of a futures order (enum page): ``open_long`` / ``close_long`` /
+    ``open_short`` / ``close_short`` in hedge mode, ``buy_single`` / ``sell_single`` in one-way mode;
+    ``""`` for spot and margin orders (docs/decisions.md, Live behaviour)."""
+    if o.category not in E.FUTURES:
+        return ""
+    if o.hold_mode == E.HEDGE:
+        return ("close_" if o.closing else "open_") + o.pos_side
+    return o.side + "_single"
+
+
+def hold_side(o: Order) -> str:
+    """The position side a futures order's fills act on (``long``/``short``; ``""`` for spot and margin)."""
+    if o.category not in E.FUTURES:
+        return ""
+    return o.pos_side or (E.LONG if o.side == E.BUY else E.SHORT)
 
 
 def legs_doc(inst: Instrument, legs: Legs) -> dict[str, Any]:
@@ -122,6 +141,8 @@ class FillRow(msgspec.Struct, array_like=True, gc=False):
     maker: bool
     pnl: int
     ts: int
+    trade_side: str = ""  # added later: rows stored before read as ""
+    hold_side: str = ""
 
 
 _order_decoder = msgspec.json.Decoder(Order)
@@ -143,6 +164,7 @@ def fill_doc(inst: Instrument, f: FillRow) -> dict[str, Any]:
         f.exec_id, f.price, f.qty, f.value, f.fee, f.fee_coin, f.maker, f.pnl, f.ts)
     return {
         "execId": str(exec_id),
+        "execLinkId": str(exec_id),  # one id per match, shared by its maker and taker fills
         "orderId": str(f.order_id),
         "clientOid": f.client_oid,
         "category": f.category,
@@ -157,6 +179,7 @@ def fill_doc(inst: Instrument, f: FillRow) -> dict[str, Any]:
         "createdTime": str(ts),
         "updatedTime": str(ts),
         "execPnl": fmt_amount(pnl),
+        "tradeSide": f.trade_side,
     }
 
 

@@ -126,6 +126,7 @@ class Venue:
         self.listeners: list[Callable[[list[Push]], None]] = []
         # when set, "order"/"fill" payloads (the costly ones) are built only for the uids it accepts
         self.push_filter: Callable[[int], bool] | None = None
+        self.order_pnl: dict[int, int] = {}  # open order id -> realised PnL of its fills (order pushes only)
         self._encode = msgspec.msgpack.Encoder().encode
         self._store_encode = msgspec.json.Encoder().encode
         self._decoder = msgspec.msgpack.Decoder(AnyCommand)
@@ -487,16 +488,24 @@ class Venue:
                     self.market.on_trade(inst.book_key, ev.exec_id, ev.price, ev.qty, ev.value, o.side, ev.ts)
                     if want_push:
                         pushes.append(("trade", (inst.book_key, ev.exec_id, ev.price, ev.qty, o.side, ev.ts)))
+                if ev.pnl:  # the order push's totalProfit: realised PnL of the order's fills so far
+                    oid = ev.order.order_id
+                    self.order_pnl[oid] = self.order_pnl.get(oid, 0) + ev.pnl
                 if want_push and (wanted is None or wanted(ev.order.uid)):
                     o = ev.order
-                    pushes.append(("fill", (o.uid, convert.fill_doc(by_key[(o.category, o.symbol)],
-                                                                     self._fill_row(ev)))))
-            elif not want_push:
-                continue
+                    row = self._fill_row(ev)
+                    pushes.append(("fill", (o.uid, convert.fill_doc(by_key[(o.category, o.symbol)], row),
+                                            row.hold_side)))
             elif type(ev) is OrderEvent:
                 o = ev.order
-                if wanted is None or wanted(o.uid):
-                    pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o))))
+                pnl = self.order_pnl.get(o.order_id, 0) if self.order_pnl else 0
+                if pnl and o.status in ENDED:
+                    del self.order_pnl[o.order_id]  # an ended order never changes again
+                if want_push and (wanted is None or wanted(o.uid)):
+                    pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o), pnl,
+                                             str(o.leverage) if o.leverage else "")))
+            elif not want_push:
+                continue
             elif type(ev) is AccountEvent:
                 pushes.append(("account", ev.uid))
             elif type(ev) is PositionEvent:
@@ -514,7 +523,8 @@ class Venue:
     def _fill_row(ev: FillEvent) -> convert.FillRow:
         o = ev.order
         return convert.FillRow(ev.exec_id, o.order_id, o.client_oid, o.category, o.symbol, o.order_type, o.side,
-                               ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin, ev.maker, ev.pnl, ev.ts)
+                               ev.price, ev.qty, ev.value, ev.fee, ev.fee_coin, ev.maker, ev.pnl, ev.ts,
+                               convert.trade_side(o), convert.hold_side(o))
 
     def history(self) -> HistoryStore:
         """The history store, after handing it the rows of every command applied so far.

@@ -139,6 +139,7 @@ class PublicFill(_Data):
     size: str
     side: str
     ts: str
+    execLinkId: str = ""
 
 
 class SymbolConfig(_Data):
@@ -231,6 +232,7 @@ class Order(_Data):
     slOrderType: str | None = None
     tpLimitPrice: str | None = None
     slLimitPrice: str | None = None
+    tradeSide: str = ""
 
 
 _Orders = list[Order]  # aliases: inside the page structs the field ``list`` shadows the builtin
@@ -261,6 +263,8 @@ class Fill(_Data):
     createdTime: str = ""
     updatedTime: str = ""
     execPnl: str = ""
+    execLinkId: str = ""
+    tradeSide: str = ""
 
 
 _Fills = list[Fill]

@@ -130,8 +130,8 @@ def register(app: App) -> None:
         inst = P.instrument(instruments, cat, q.get("symbol"))
         limit = P.int_param(q, "limit", 100, 1, 100)
         return [
-            {"execId": str(eid), "price": convert.price_str(inst, px), "size": convert.qty_str(inst, lots),
-             "side": side, "ts": str(ts)}
+            {"execId": str(eid), "execLinkId": str(eid), "price": convert.price_str(inst, px),
+             "size": convert.qty_str(inst, lots), "side": side, "ts": str(ts)}
             for eid, px, lots, side, ts in venue.market.recent_trades(inst.book_key, limit)
         ]
 

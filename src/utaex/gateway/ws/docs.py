@@ -5,6 +5,12 @@ Invariants:
   the same state agree digit for digit; only names and casing differ, as the WS pages show.
 - ``order`` pushes carry a lower-case ``category`` and ``reduceOnly`` ``yes``/``no``; ``fill`` pushes
   keep the upper-case category (as Bitget's Fill Channel page shows).
+- ``order`` pushes also carry ``tradeSide`` (detailed variant), ``leverage``, ``totalProfit``, the TP/SL keys
+  (``takeprofit``/``stoploss`` all-lowercase) and ``matchType`` ``"0"``; a market order shows
+  ``timeInForce`` ``ioc``. ``fill`` pushes carry ``execLinkId``, ``tradeSide`` and ``holdSide``.
+- ``position`` documents have 25 keys (no ``marginRate``); an ended position has sizes ``"0"`` and the
+  figures that lost their meaning ``""``. ``account`` holds one item with absolute balances of the coins
+  that are not all zero.
 - Builders are pure functions of their inputs; callers decide when (and whether) to build.
 """
 
@@ -15,20 +21,27 @@ from typing import Any
 from ...core import enums as E
 from ...core.engine import Engine
 from ...core.instruments import InstrumentSet
+from ...core.numbers import fmt_amount
 from .. import convert
 
 ORDER_FIELDS = ("category", "symbol", "orderId", "clientOid", "price", "qty", "amount", "holdMode", "holdSide",
-                "orderType", "timeInForce", "side", "marginMode", "marginCoin", "reduceOnly", "cumExecQty",
-                "cumExecValue", "avgPrice", "orderStatus", "cancelReason", "feeDetail", "createdTime",
-                "updatedTime", "stpMode")
+                "tradeSide", "orderType", "timeInForce", "side", "marginMode", "marginCoin", "reduceOnly", "leverage",
+                "cumExecQty", "cumExecValue", "avgPrice", "totalProfit", "orderStatus", "cancelReason", "feeDetail",
+                "createdTime", "updatedTime", "stpMode", "tpTriggerBy", "slTriggerBy", "takeprofit", "stoploss",
+                "tpOrderType", "slOrderType", "tpLimitPrice", "slLimitPrice", "matchType")
+# the REST TP/SL keys and their spelling in order pushes (all-lowercase takeprofit/stoploss on the live venue)
+LEG_KEYS = (("tpTriggerBy", "tpTriggerBy"), ("slTriggerBy", "slTriggerBy"), ("takeProfit", "takeprofit"),
+            ("stopLoss", "stoploss"), ("tpOrderType", "tpOrderType"), ("slOrderType", "slOrderType"),
+            ("tpLimitPrice", "tpLimitPrice"), ("slLimitPrice", "slLimitPrice"))
 
 
-def order_ws(instruments: InstrumentSet, doc: dict[str, Any]) -> dict[str, Any]:
-    """The Order-Channel document of one REST order document."""
+def order_ws(instruments: InstrumentSet, doc: dict[str, Any], pnl: int = 0, leverage: str = "") -> dict[str, Any]:
+    """The Order-Channel document of one REST order document (``pnl``: realised PnL of its fills so far;
+    ``leverage``: the futures order's leverage, ``""`` for spot and margin)."""
     cat = doc["category"]
     futures = cat in E.FUTURES
     inst = instruments.by_key.get((cat, doc["symbol"]))
-    return {
+    out = {
         "category": cat.lower(),
         "symbol": doc["symbol"],
         "orderId": doc["orderId"],
@@ -38,15 +51,18 @@ def order_ws(instruments: InstrumentSet, doc: dict[str, Any]) -> dict[str, Any]:
         "amount": doc["amount"],
         "holdMode": doc["holdMode"],
         "holdSide": doc["posSide"],
+        "tradeSide": doc["tradeSide"],
         "orderType": doc["orderType"],
-        "timeInForce": doc["timeInForce"],
+        "timeInForce": E.IOC if doc["orderType"] == E.MARKET else doc["timeInForce"],  # as the live venue shows
         "side": doc["side"],
         "marginMode": "crossed" if futures or cat == E.MARGIN else "",
         "marginCoin": inst.settle if futures and inst is not None else "",
         "reduceOnly": "yes" if doc["reduceOnly"] == "YES" else "no",
+        "leverage": leverage,
         "cumExecQty": doc["cumExecQty"],
         "cumExecValue": doc["cumExecValue"],
         "avgPrice": doc["avgPrice"],
+        "totalProfit": fmt_amount(pnl),
         "orderStatus": doc["orderStatus"],
         "cancelReason": doc["cancelReason"],
         "feeDetail": doc["feeDetail"],
@@ -54,19 +70,25 @@ def order_ws(instruments: InstrumentSet, doc: dict[str, Any]) -> dict[str, Any]:
         "updatedTime": doc["updatedTime"],
         "stpMode": doc["stpMode"],
     }
+    for rest, ws in LEG_KEYS:
+        out[ws] = doc.get(rest) or ""
+    out["matchType"] = "0"
+    return out
 
 
-def fill_ws(doc: dict[str, Any]) -> dict[str, Any]:
-    """The Fill-Channel document of one REST fill document."""
+def fill_ws(doc: dict[str, Any], hold_side: str = "") -> dict[str, Any]:
+    """The Fill-Channel document of one REST fill document (``hold_side``: the position side it acts on)."""
     return {
         "category": doc["category"],
         "symbol": doc["symbol"],
         "orderId": doc["orderId"],
         "clientOid": doc["clientOid"],
         "execId": doc["execId"],
-        "execLinkId": doc["execId"],
+        "execLinkId": doc["execLinkId"],
         "orderType": doc["orderType"],
         "side": doc["side"],
+        "holdSide": hold_side,
+        "tradeSide": doc["tradeSide"],
         "execPrice": doc["execPrice"],
         "execQty": doc["execQty"],
         "execValue": doc["execValue"],
@@ -93,9 +115,10 @@ def account_ws(eng: Engine, uid: int) -> dict[str, Any] | None:
         "usdValue": c["usdValue"],
         "borrow": "0",
         "debts": c["debt"],
-    } for c in a["assets"]]
-    return {
+    } for c in a["assets"] if any(c[k] != "0" for k in ("balance", "available", "locked", "debt"))]
+    return {  # absolute balances, only non-zero coins; the equity under both names (docs/decisions.md)
         "totalEquity": a["accountEquity"],
+        "accountEquity": a["accountEquity"],
         "effEquity": a["effEquity"],
         "unrealisedPnL": a["unrealisedPnl"],
         "mmr": a["mmr"],
@@ -124,7 +147,7 @@ def position_ws(eng: Engine, uid: int, category: str = "", symbol: str = "") -> 
         cat, sym = pos.category, pos.symbol
         inst = eng.instruments.by_key[(cat, sym)]
         p = convert.position_doc(eng, inst, pos, acct.hold_mode)
-        out.append({
+        doc = {
             "category": cat.lower(),
             "symbol": sym,
             "marginCoin": p["marginCoin"],
@@ -150,5 +173,20 @@ def position_ws(eng: Engine, uid: int, category: str = "", symbol: str = "") -> 
             "closeFeeTotal": p["closeFeeTotal"],
             "createdTime": p["createdTime"],
             "updatedTime": p["updatedTime"],
-        })
+        }
+        if not pos.qty:
+            doc.update(ENDED_POSITION)
+        out.append(doc)
     return out
+
+
+# an ended position as the live venue pushes it: sizes zero, the figures that lost their meaning empty
+ENDED_POSITION = {"marginSize": "0", "size": "0", "available": "0", "frozen": "0", "avgPrice": "0",
+                  "unrealisedPnl": "0", "liqPrice": "", "mmr": "", "breakEvenPrice": "", "profitRate": "",
+                  "openFeeTotal": "", "closeFeeTotal": ""}
+
+
+def frozen_step(before: dict[str, Any], ended: dict[str, Any]) -> dict[str, Any]:
+    """The update the live venue pushes before a position's ``ended`` one: the last open state, its whole
+    size moved to ``frozen`` (the closing order holds it), stamped with the closing time."""
+    return {**before, "available": "0", "frozen": before["size"], "updatedTime": ended["updatedTime"]}

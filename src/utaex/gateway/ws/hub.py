@@ -11,8 +11,13 @@ Invariants:
 - A user's private keys carry its uid: a push reaches only connections logged in as that uid.
 - Injected ``ws_drop`` / ``ws_delay`` faults (gateway/faults.py) cost nothing while none is in force
   (``faults.channel_paths`` empty); with one, the pushes of its channel go connection by connection.
-- ``account`` and ``position`` pushes are state snapshots: repeated changes within one flush coalesce
-  into one push of the latest state. ``order`` and ``fill`` pushes are never coalesced or reordered.
+- ``account`` and ``position`` pushes are states: repeated changes within one flush coalesce into one
+  push of the latest state. Each (re)subscription gets ``action: "snapshot"`` (even flat: ``data: []``
+  for positions), later changes ``action: "update"``. ``order`` and ``fill`` pushes are never coalesced
+  or reordered, and always ``action: "snapshot"``; ``order`` has no snapshot on subscription.
+- A position that ends is pushed twice, as on the live venue: first its last open state with the whole
+  size ``frozen``, then the ended state. ``open_pos`` remembers the last open state pushed, per uid with
+  a ``position`` subscriber (forgotten with the last one).
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ def private_arg(topic: str) -> dict[str, str]:
 
 
 PREFIX = {t: push_prefix(private_arg(t), "snapshot") for t in PRIVATE_TOPICS}
+UPDATE = {t: push_prefix(private_arg(t), "update") for t in ("account", "position")}
+PosKey = tuple[str, str, str]  # category, symbol, posSide
 
 
 class Limits:
@@ -72,6 +79,7 @@ class Hub:
         self.dirty_positions: set[tuple[int, str, str]] = set()
         self.market = MarketFeeds(self)
         self.doc_uids: dict[int, int] = {}  # uid -> number of its order/fill keys with subscribers
+        self.open_pos: dict[int, dict[PosKey, dict[str, Any]]] = {}  # uid -> last open position docs pushed
         venue.push_filter = self.doc_uids.__contains__  # no order/fill documents for users nobody watches
         self._flush_handle: asyncio.Handle | None = None
         self._sweeper: asyncio.Task[None] | None = None
@@ -154,6 +162,8 @@ class Hub:
             if not members:
                 del self.subs[key]
                 self.market.forget(key)
+                if key[0] == "position":
+                    self.open_pos.pop(key[1], None)
                 if key[0] in ("order", "fill"):
                     left = self.doc_uids.get(key[1], 1) - 1
                     if left > 0:
@@ -181,12 +191,12 @@ class Hub:
             if kind == "order":
                 key = ("order", payload[0])
                 if key in subs:
-                    frame = push(PREFIX["order"], [docs.order_ws(instruments, payload[1])], ts)
+                    frame = push(PREFIX["order"], [docs.order_ws(instruments, payload[1], payload[2], payload[3])], ts)
                     pending.setdefault(key, []).append(frame)
             elif kind == "fill":
                 key = ("fill", payload[0])
                 if key in subs:
-                    pending.setdefault(key, []).append(push(PREFIX["fill"], [docs.fill_ws(payload[1])], ts))
+                    pending.setdefault(key, []).append(push(PREFIX["fill"], [docs.fill_ws(payload[1], payload[2])], ts))
             elif kind == "account":
                 if ("account", payload) in subs:
                     self.dirty_accounts.add(payload)
@@ -212,13 +222,17 @@ class Hub:
             for uid in sorted(self.dirty_accounts):
                 doc = docs.account_ws(eng, uid)
                 if doc is not None:
-                    self.pending.setdefault(("account", uid), []).append(push(PREFIX["account"], [doc], ts))
+                    self.pending.setdefault(("account", uid), []).append(push(UPDATE["account"], [doc], ts))
             self.dirty_accounts.clear()
         if self.dirty_positions:
             for uid, cat, sym in sorted(self.dirty_positions):
                 data = docs.position_ws(eng, uid, cat, sym)
                 if data:
-                    self.pending.setdefault(("position", uid), []).append(push(PREFIX["position"], data, ts))
+                    frames = self.pending.setdefault(("position", uid), [])
+                    steps = self._track(uid, data)
+                    if steps:
+                        frames.append(push(UPDATE["position"], steps, ts))
+                    frames.append(push(UPDATE["position"], data, ts))
             self.dirty_positions.clear()
         pending = self.pending
         self.pending = {}
@@ -252,6 +266,20 @@ class Hub:
         if self.faults.channel_paths:
             chaos.on_subscribed(self.faults, conn, key)
 
+    def _track(self, uid: int, data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Remember the open positions of ``data``; the frozen-size steps owed before its ended ones."""
+        known = self.open_pos.setdefault(uid, {})
+        steps = []
+        for doc in data:
+            key = (doc["category"], doc["symbol"], doc["posSide"])
+            if doc["positionStatus"] != "ended":
+                known[key] = doc
+                continue
+            before = known.pop(key, None)
+            if before is not None:
+                steps.append(docs.frozen_step(before, doc))
+        return steps
+
     # ---- snapshots on subscribe -----------------------------------------------------------------------
     def private_snapshot(self, conn: Connection, topic: str) -> None:
         """Account and position push their current state on subscription; order and fill do not."""
@@ -262,5 +290,6 @@ class Hub:
             if doc is not None:
                 self.deliver(conn, (topic, conn.uid), Batch((push(PREFIX["account"], [doc], ts),)))
         elif topic == "position":
-            self.deliver(conn, (topic, conn.uid), Batch((push(PREFIX["position"], docs.position_ws(eng, conn.uid),
-                                                                 ts),)))
+            data = docs.position_ws(eng, conn.uid)
+            self._track(conn.uid, data)
+            self.deliver(conn, (topic, conn.uid), Batch((push(PREFIX["position"], data, ts),)))

@@ -233,8 +233,9 @@ class WsEndpoint:
                                              "used at most")
                 new = self.hub.subscribe(conn, key, arg)
                 conn.send_doc({"event": "subscribe", "arg": arg})
-                if new:
+                if new or key[0] in ("account", "position"):  # these two: a snapshot after every subscribe
                     await self._snapshot(conn, key)
+                if new:
                     self.hub.subscribed(conn, key)
             except WsError as err:
                 conn.send_doc(error_event(err.code, err.msg, arg=arg))
