@@ -93,7 +93,8 @@ def order_doc(inst: Instrument, o: Order) -> dict[str, Any]:
 def trade_side(o: Order) -> str:
     """Bitget's detailed ``tradeSide`` of a futures order (enum page): ``open_long`` / ``close_long`` /
     ``open_short`` / ``close_short`` in hedge mode, ``buy_single`` / ``sell_single`` in one-way mode,
-    with the ``burst_`` prefix for liquidation orders; ``""`` for spot and margin orders (docs/decisions.md, Live behaviour)."""
+    with the ``burst_`` prefix for liquidation orders; ``""`` for spot and margin orders
+    (docs/decisions.md, Live behaviour)."""
     if o.category not in E.FUTURES:
         return ""
     burst = "burst_" if o.exec_type == "liquidation" else ""  # closed by the risk engine (core/liquidation.py)
