@@ -83,9 +83,13 @@ test('private topics: login, account, position, order and fill pushes', { timeou
     await rec.waitFor((e, name) => name === 'response' && e.event === 'subscribe' && e.arg?.topic === topic,
       { what: `subscribe ack of ${topic}` });
   }
+  // account and position: a snapshot right after subscribing, even when flat (live behaviour)
   const account = await rec.waitFor(onTopic('account'), { what: 'account snapshot' });
-  assert.ok(account.data.length >= 1);
-  await rec.waitFor(onTopic('position'), { what: 'position snapshot' });
+  assert.equal(account.action, 'snapshot');
+  assert.equal(account.data.length, 1);
+  const flat = await rec.waitFor(onTopic('position'), { what: 'position snapshot' });
+  assert.deepEqual([flat.action, flat.data], ['snapshot', []]);
+  assert.deepEqual(rec.pushes('order'), []); // nothing on subscription
   const from = rec.events.length;
 
   const { orderId: makerId } = ok(await restClient(maker).submitNewOrder({
@@ -96,19 +100,26 @@ test('private topics: login, account, position, order and fill pushes', { timeou
   }));
   const filled = await rec.waitFor((e) => onTopic('order')(e)
     && e.data.some((o) => o.orderId === orderId && o.orderStatus === 'filled'), { from, what: 'the filled push' });
+  assert.equal(filled.action, 'snapshot');
+  assert.deepEqual(filled.arg, { instType: 'UTA', topic: 'order' });
   const order = filled.data.find((o) => o.orderId === orderId);
-  assert.equal(order.clientOid, 'js-ws-1');
-  assert.equal(order.symbol, 'ETHUSDT');
-  assert.equal(order.cumExecQty, '0.4');
+  assert.deepEqual([order.clientOid, order.symbol, order.category, order.cumExecQty, order.timeInForce],
+    ['js-ws-1', 'ETHUSDT', 'usdt-futures', '0.4', 'ioc']);
+  assert.deepEqual([order.tradeSide, order.leverage], ['buy_single', '10']);
+  assert.ok('totalProfit' in order && 'takeprofit' in order && 'stoploss' in order);
   const fill = await rec.waitFor((e) => onTopic('fill')(e) && e.data.some((f) => f.orderId === orderId),
     { from, what: 'the fill push' });
   const item = fill.data.find((f) => f.orderId === orderId);
-  assert.equal(item.execPrice, '3000');
-  assert.equal(item.execQty, '0.4');
+  assert.deepEqual([item.execPrice, item.execQty, item.holdSide], ['3000', '0.4', 'long']);
+  assert.ok(item.execLinkId);
   const position = await rec.waitFor((e) => onTopic('position')(e)
     && e.data.some((p) => p.symbol === 'ETHUSDT' && p.size === '0.4'), { from, what: 'the position push' });
+  assert.equal(position.action, 'update');
   assert.equal(position.data.find((p) => p.symbol === 'ETHUSDT').posSide, 'long');
-  await rec.waitFor((e) => onTopic('account')(e), { from, what: 'an account push after the fill' });
+  const balances = await rec.waitFor((e) => onTopic('account')(e), { from, what: 'an account push after the fill' });
+  assert.equal(balances.action, 'update');
+  const usdt = balances.data[0].coin.find((c) => c.coin === 'USDT');
+  assert.equal(usdt.balance, String(1000000 - 0.4 * 3000 * 0.0006)); // absolute, less the taker fee
   assert.ok(makerId);
 });
 
