@@ -33,6 +33,9 @@ test('public market reads', async () => {
   const [btcPerp] = ok(await pub.getInstruments({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
   assert.equal(btcPerp.category, 'USDT-FUTURES');
   assert.equal(btcPerp.quoteCoin, 'USDT');
+  for (const key of ['feeRateUpRatio', 'maxProductOrderNum', 'maxPositionNum', 'offTime', 'limitOpenTime']) {
+    assert.notEqual(btcPerp[key] ?? '', '', key); // values, not empty strings (live behaviour)
+  }
 
   const tickers = ok(await pub.getTickers({ category: 'SPOT' }));
   assert.deepEqual(tickers.map((t) => t.symbol).sort(), ['BTCUSDT', 'ETHUSDT']);
@@ -161,15 +164,16 @@ test('futures: fills, positions, close all, position history, financial records,
     category: 'USDT-FUTURES', symbol: 'BTCUSDT', side: 'buy', orderType: 'market', qty: '0.03',
   }));
   const filled = ok(await me.getOrderInfo({ orderId: bought.orderId }));
-  assert.equal(filled.orderStatus, 'filled');
-  assert.equal(filled.cumExecQty, '0.03');
+  assert.deepEqual([filled.orderStatus, filled.cumExecQty, filled.tradeSide], ['filled', '0.03', 'buy_single']);
 
   const fills = ok(await me.getTradeFills({ category: 'USDT-FUTURES', orderId: bought.orderId }));
   assert.equal(fills.list.length, 1);
-  assert.equal(fills.list[0].execPrice, '50000');
-  assert.equal(fills.list[0].execQty, '0.03');
-  const market = ok(await pub.getFills({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', limit: '1' }));
-  assert.equal(market[0].price, '50000');
+  const [fill] = fills.list;
+  assert.deepEqual([fill.execPrice, fill.execQty, fill.tradeSide], ['50000', '0.03', 'buy_single']);
+  assert.ok(fill.execLinkId);
+  const [print] = ok(await pub.getFills({ category: 'USDT-FUTURES', symbol: 'BTCUSDT', limit: '1' }));
+  assert.equal(print.price, '50000');
+  assert.ok(print.execLinkId);
 
   const positions = ok(await me.getCurrentPosition({ category: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
   assert.equal(positions.list.length, 1);
