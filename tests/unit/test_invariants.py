@@ -2,7 +2,7 @@
 
 1. A hypothesis state machine drives several users over all five categories (deposits, placements of
    every type / time in force / STP mode, single, batch and cancel-all cancels, single and batch
-   modifies, leverage, hold mode)
+   modifies, leverage, hold mode, market ticks: marks, funding, liquidations)
    and checks after every step: ``audit.check`` finds nothing; a cancel never touches another user's
    orders or balances; replaying the recorded commands into a fresh engine and a snapshot round trip
    both give the same ``state_hash``.
@@ -46,7 +46,15 @@ from utaex.core import (
     SetLeverage,
     audit,
 )
-from utaex.core.commands import CancelStrategy, ClosePositions, ModifyStrategy, PlaceStrategy, TpslSpec
+from utaex.core.commands import (
+    CancelStrategy,
+    ClosePositions,
+    IndexQuote,
+    MarketTick,
+    ModifyStrategy,
+    PlaceStrategy,
+    TpslSpec,
+)
 from utaex.core.events import LedgerEntry, PositionClosed
 from utaex.core.numbers import format_fixed, parse_fixed
 from utaex.core.strategy import Strategy
@@ -570,6 +578,42 @@ class EngineMachine(RuleBasedStateMachine):
             assert result is s and s.status == "cancelled" and s.strategy_id not in self.eng.strategies.live
 
     # ---- invariants ---------------------------------------------------------------------------------
+    @rule(data=st.data(), side=st.sampled_from(["buy", "sell"]))
+    def leveraged_position(self, data: st.DataObject, side: str) -> None:
+        """The poor user opens about 40x its USDT on BTCUSDT against a rich user's order at the mid, so that
+        market ticks can liquidate it."""
+        rich, poor = self.uids[data.draw(st.integers(0, 1))], self.uids[2]
+        self.apply(SetLeverage, uid=poor, category="USDT-FUTURES", symbol="BTCUSDT", leverage=100)
+        qty = data.draw(st.sampled_from(["0.01", "0.04"]))
+        other = "sell" if side == "buy" else "buy"
+        maker = self.apply(PlaceOrder, uid=rich, category="USDT-FUTURES", symbol="BTCUSDT", side=other,
+                           order_type="limit", qty=qty, price="50000")
+        if isinstance(maker, Order):
+            self.known.append(maker)
+        for depth_side, price in (("buy", "45000"), ("sell", "55000")):  # what a liquidation can close against
+            depth = self.apply(PlaceOrder, uid=rich, category="USDT-FUTURES", symbol="BTCUSDT", side=depth_side,
+                               order_type="limit", qty="0.05", price=price)
+            if isinstance(depth, Order):
+                self.known.append(depth)
+        taker = self.apply(PlaceOrder, uid=poor, category="USDT-FUTURES", symbol="BTCUSDT", side=side,
+                           order_type="market", qty=qty)
+        if isinstance(taker, Order):
+            self.known.append(taker)
+
+    @rule(data=st.data(), jump=st.sampled_from([0, 0, 0, 1_000, 3_600_000, 8 * 3_600_000]))
+    def market_tick(self, data: st.DataObject, jump: int) -> None:
+        """A market tick (core/tick.py) with index prices of some futures markets moved by up to 30 %, sometimes
+        after a jump of the clock across a funding time: marks, mark triggers, liquidations and funding."""
+        futures = sorted({(m.category, m.symbol, m.mid) for m in MARKETS if m.category in FUTURES})
+        chosen = data.draw(st.lists(st.sampled_from(futures), unique=True, max_size=len(futures)))
+        index = [IndexQuote(category=c, symbol=sym, price=str(mid * data.draw(st.integers(70, 130)) // 100))
+                 for c, sym, mid in chosen]
+        self.ts += jump
+        result = self.apply(MarketTick, index=index)
+        assert not isinstance(result, Reject), result
+        for acct in self.eng.accounts.values():
+            assert all(a.balance >= 0 for a in acct.assets.values()), acct
+
     @invariant()
     def audit_is_clean(self) -> None:
         assert audit.check(self.eng) == []
