@@ -83,6 +83,7 @@ def test_twenty_x_long_is_liquidated_when_the_price_drops_twelve_percent(stepped
     (liq,) = [o for o in trader.get("/api/v3/trade/history-orders", category=CAT)["list"] if o["side"] == "sell"]
     assert (liq["execType"], liq["orderType"], liq["orderStatus"], liq["avgPrice"], liq["cumExecQty"]) == (
         "liquidation", "market", "filled", "88000", "0.18")
+    assert liq["tradeSide"] == "burst_sell_single"  # the enum's liquidation variant (one-way mode)
     recs = trader.get("/api/v3/account/financial-records", category=CAT, coin="USDT")["list"]
     assert [(r["type"], r["amount"], r["fee"], r["balance"]) for r in recs[:2]] == [  # newest first
         ("LIQ_FUND_IN", "1180.304", "0", "0"), ("BURST_SELL_SSM", "-2160", "-9.504", "-1180.304")]
