@@ -27,7 +27,7 @@ function ok(res) {
   return res.data;
 }
 
-test('public topics: ticker, books, publicTrade, kline', { timeout: 20000 }, async () => {
+test('public topics: ticker, books, publicTrade, kline, liquidation', { timeout: 20000 }, async () => {
   const maker = await newUser();
   const taker = await newUser();
   users.push(maker, taker);
@@ -40,8 +40,9 @@ test('public topics: ticker, books, publicTrade, kline', { timeout: 20000 }, asy
     { topic: 'books', payload: sym },
     { topic: 'publicTrade', payload: sym },
     { topic: 'kline', payload: { ...sym, interval: '1m' } },
+    { topic: 'liquidation', payload: { instType: 'usdt-futures' } },
   ], 'v3Public');
-  for (const topic of ['ticker', 'books5', 'books', 'publicTrade', 'kline']) {
+  for (const topic of ['ticker', 'books5', 'books', 'publicTrade', 'kline', 'liquidation']) {
     await rec.waitFor((e, name) => name === 'response' && e.event === 'subscribe' && e.arg?.topic === topic,
       { what: `subscribe ack of ${topic}` });
   }
@@ -121,6 +122,21 @@ test('private topics: login, account, position, order and fill pushes', { timeou
   const usdt = balances.data[0].coin.find((c) => c.coin === 'USDT');
   assert.equal(usdt.balance, String(1000000 - 0.4 * 3000 * 0.0006)); // absolute, less the taker fee
   assert.ok(makerId);
+
+  // closing: first the size moves to frozen, then the position ends (sizes zero)
+  ok(await restClient(maker).submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', side: 'buy', orderType: 'limit', qty: '1', price: '2990',
+  }));
+  const closing = rec.events.length;
+  ok(await restClient(USER).submitNewOrder({
+    category: 'USDT-FUTURES', symbol: 'ETHUSDT', side: 'sell', orderType: 'market', qty: '0.4', reduceOnly: 'yes',
+  }));
+  await rec.waitFor((e) => onTopic('position')(e) && e.data.some((p) => p.positionStatus === 'ended'),
+    { from: closing, what: 'the ended position' });
+  const steps = rec.pushes('position', closing).filter((p) => p.symbol === 'ETHUSDT');
+  assert.deepEqual(steps.map((p) => [p.positionStatus, p.size, p.available, p.frozen]),
+    [['opening', '0.4', '0', '0.4'], ['ended', '0', '0', '0']]);
+  assert.equal(steps[1].curRealisedPnl, '-4');
 });
 
 test('WS trading API: place, cancel, batch place, batch cancel', { timeout: 20000 }, async () => {
