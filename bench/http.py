@@ -7,6 +7,11 @@ distinct resting order placed beforehand with ``place-batch``. In the same run t
 
     python bench/http.py [--quick] [--runs N]
     python bench/http.py --replicated [--quick] [--runs N]   # local journal vs NATS JetStream, replica reads
+    python bench/http.py --market-compare [--runs N]   # cancel-batch with the simulator off and on
+
+``--market-compare`` runs the cancel-batch phase (32 connections) on a quiet venue (``--market off``) and on
+one with the market simulator trading at its default rate (``--market on``), alternating, a fresh venue
+per phase, and prints the median throughput of each and their ratio.
 
 Prints a table and, last, one JSON line.
 """
@@ -97,6 +102,7 @@ def rss_kb(pid: int) -> int:
 class Venue:
     def __init__(self, tmp: Path, *extra: str, cpu: int = 0, creds: dict[str, str] | None = None,
                  name: str = "data", market: str = "off") -> None:
+        self.market = market
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         cfg = tmp / "bench.json"
@@ -113,9 +119,11 @@ class Venue:
         self.creds = creds
 
     def quiesce(self, limit: float = 120.0) -> None:
-        """Let the history writer finish what earlier phases left (each phase starts from a quiet venue)."""
+        """Let the history writer finish what earlier phases left (each phase starts from a quiet venue; with
+        the simulator on, the agents keep a small backlog coming)."""
         deadline = time.monotonic() + limit
-        while int(self.audit()["historyBacklog"]) and time.monotonic() < deadline:
+        floor = 0 if self.market == "off" else 500
+        while int(self.audit()["historyBacklog"]) > floor and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(0.3)  # committed rows are then freed by the writer thread, bit by bit: let that end too
 
@@ -393,6 +401,30 @@ async def drop_stream(server: str, stream: str) -> None:
         await nc.close()
 
 
+def market_compare(runs: int, seconds: float) -> None:
+    """cancel-batch@32 with the simulator off and on, side by side (alternating fresh venues)."""
+    results: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
+    with tempfile.TemporaryDirectory(prefix="utaex-bench-") as d:
+        tmp = Path(d)
+        for run in range(runs):
+            for market in ("off", "on"):
+                (tmp / f"{market}-{run}").mkdir()
+                venue = Venue(tmp / f"{market}-{run}", market=market)
+                try:
+                    time.sleep(2.0)  # the market's agents are quoting and trading before the phase
+                    results[market].append(bench_workload(venue, "cancel-batch", 32, seconds, tmp, 7919 * run))
+                finally:
+                    venue.stop()
+    med = {m: statistics.median(r["rps"] for r in rows) for m, rows in results.items()}
+    for m in ("off", "on"):
+        p99 = statistics.median(r["p99_ms"] for r in results[m])
+        print(f"cancel-batch@32 market {m:<4}{med[m]:>10.0f} req/s  p99 {p99:.2f} ms  "
+              f"runs {[round(r['rps']) for r in results[m]]}")
+    print(json.dumps({"cancel_batch20_rps_market_off": round(med["off"]), "cancel_batch20_rps_market_on":
+                      round(med["on"]), "ratio_on_off": round(med["on"] / med["off"], 3), "runs": runs,
+                      "phase_seconds": seconds}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="short phases, one run (under a minute)")
@@ -401,9 +433,14 @@ def main() -> None:
                     help="local journal vs --journal nats:// vs nats with reads on a replica (needs NATS)")
     ap.add_argument("--nats", default="nats://127.0.0.1:4222", help="NATS server for --replicated")
     ap.add_argument("--expected", type=int, default=None, help="req/s the set-up sizes a phase for")
+    ap.add_argument("--market-compare", action="store_true",
+                    help="only cancel-batch, with the market simulator off and on side by side")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
+    if args.market_compare:
+        market_compare(args.runs or 3, 2.0 if args.quick else 4.0)
+        return
     if args.replicated:
         replicated(args)
         return

@@ -5,18 +5,27 @@
 - rate limits (429) and network errors are retried with a short back-off;
 - ``sync()`` is idempotent: it reads the open orders and places only the levels that are missing;
 - ``open_protected_long()`` opens a futures position with a stop-loss attached (Bitget's preset TP/SL),
-  so a crash through the stop closes it on the exchange, whether or not the bot is running.
+  so a crash through the stop closes it on the exchange, whether or not the bot is running;
+- ``OrderFeed`` follows the private WebSocket ``order`` channel; when the connection drops it reconnects,
+  logs in and subscribes again, so no order update is missed for long.
 
 It knows nothing of utaex: pointed at Bitget it behaves the same.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import threading
 import time
 from decimal import Decimal
 from typing import Any
 
 import ccxt
+from websockets.exceptions import WebSocketException
+from websockets.sync.client import connect
 
 
 class GridBot:
@@ -81,3 +90,56 @@ class GridBot:
                 self.retried += 1
                 time.sleep(self.backoff_s * (attempt + 1))
         raise AssertionError("unreachable")
+
+
+class OrderFeed:
+    """The private ``order`` channel of Bitget's UTA WebSocket (v3), followed in a thread: every pushed
+    order document is kept by clientOid; a dropped connection is reopened, logged in and re-subscribed."""
+
+    def __init__(self, url: str, api_key: str, secret: str, passphrase: str, backoff_s: float = 0.2) -> None:
+        self.url, self.api_key, self.secret, self.passphrase = url, api_key, secret, passphrase
+        self.backoff_s = backoff_s
+        self.orders: dict[str, dict[str, Any]] = {}  # clientOid -> latest pushed order document
+        self.subscriptions = 0  # successful subscriptions (1 + the re-subscriptions after drops)
+        self.drops = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="order-feed", daemon=True)
+
+    def start(self) -> OrderFeed:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _login(self) -> str:
+        ts = str(int(time.time()))
+        mac = hmac.new(self.secret.encode(), f"{ts}GET/user/verify".encode(), hashlib.sha256).digest()
+        return json.dumps({"op": "login", "args": [{"apiKey": self.api_key, "passphrase": self.passphrase,
+                                                     "timestamp": ts, "sign": base64.b64encode(mac).decode()}]})
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with connect(self.url, open_timeout=10, close_timeout=1) as ws:
+                    ws.send(self._login())
+                    ws.send(json.dumps({"op": "subscribe", "args": [{"instType": "UTA", "topic": "order"}]}))
+                    while not self._stop.is_set():
+                        try:
+                            raw = ws.recv(timeout=0.5)
+                        except TimeoutError:
+                            ws.send("ping")
+                            continue
+                        if raw == "pong":
+                            continue
+                        msg = json.loads(raw)
+                        if msg.get("event") == "subscribe":
+                            self.subscriptions += 1
+                        for doc in msg.get("data", []) if msg.get("arg", {}).get("topic") == "order" else []:
+                            self.orders[doc.get("clientOid", "")] = doc
+            except (WebSocketException, OSError):
+                pass
+            if not self._stop.is_set():
+                self.drops += 1
+                time.sleep(self.backoff_s)

@@ -1,10 +1,13 @@
 """The grid bot's own tests, against a real utaex venue from the ``utaex_venue`` pytest fixture
-(``pip install utaex`` provides it): a 429 storm, lost replies, a flash crash through its stop."""
+(``pip install utaex`` provides it): a 429 storm, lost replies, a dropped WebSocket, a flash crash through its
+stop."""
 
 from __future__ import annotations
 
+import time
+
 import ccxt
-from grid_bot import GridBot
+from grid_bot import GridBot, OrderFeed
 
 
 def bot_on(venue, **kw) -> GridBot:  # type: ignore[no-untyped-def]
@@ -58,3 +61,29 @@ def test_flash_crash_fires_the_stop(utaex_venue) -> None:  # type: ignore[no-unt
                                              "orderType": "market", "qty": "0.03"})
     positions = [p for p in bot.ex.fetch_positions(["BTC/USDT:USDT"]) if p["contracts"]]
     assert positions == []  # the stop-loss fired on the exchange and closed the long
+
+
+def eventually(check, timeout: float = 20.0):  # type: ignore[no-untyped-def]
+    """Wait for the bot's own feed thread (network I/O, not market time)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_order_feed_resubscribes_after_a_ws_drop(utaex_venue) -> None:  # type: ignore[no-untyped-def]
+    u = utaex_venue.user
+    url = utaex_venue.base_url.replace("http://", "ws://") + "/v3/ws/private"
+    feed = OrderFeed(url, u["apiKey"], u["secretKey"], u["passphrase"]).start()
+    try:
+        eventually(lambda: feed.subscriptions == 1)
+        bot = bot_on(utaex_venue)
+        bot.place("grid-b1", "buy", bot.center - bot.step)
+        eventually(lambda: "grid-b1" in feed.orders)
+        utaex_venue.fault(path="ws:order", effect="ws_drop", uid=u["uid"], count=1)
+        eventually(lambda: feed.drops >= 1 and feed.subscriptions == 2)  # it came back and subscribed again
+        bot.place("grid-s1", "sell", bot.center + bot.step)
+        eventually(lambda: "grid-s1" in feed.orders)
+        assert feed.orders["grid-s1"]["orderStatus"] == "live"
+    finally:
+        feed.stop()

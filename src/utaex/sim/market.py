@@ -98,9 +98,11 @@ class Market:
                     raise ValueError(f"market.books {key}: no oracle named {name!r}")
                 continue
             self.inst_oracle[key] = oracle
-            if inst.book_key in seen_books or (ov is not None and not ov.enabled):
+            if inst.book_key in seen_books:
                 continue
-            seen_books.add(inst.book_key)
+            seen_books.add(inst.book_key)  # a disabled SPOT book stays off for MARGIN too (one book)
+            if ov is not None and not ov.enabled:
+                continue
             self.books.append(Book(inst, oracle, (ov.makers if ov and ov.makers else None) or cfg.makers,
                                    (ov.takers if ov and ov.takers else None) or cfg.takers))
         uid = AGENT_UID_FIRST
