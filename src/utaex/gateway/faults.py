@@ -32,7 +32,7 @@ BATCH_PATHS = ("/api/v3/trade/place-batch", "/api/v3/trade/cancel-batch", "/api/
                "ws:batch-place", "ws:batch-cancel", "ws:batch-modify")
 WS_TRADE_OPS = ("place-order", "batch-place", "cancel-order", "batch-cancel", "modify-order", "batch-modify")
 WS_TRADE_EFFECTS = ("429", "latency", "error", "lost_reply", "item_error")
-WS_PRIVATE_CHANNELS = ("order", "fill", "account", "position")
+WS_PRIVATE_CHANNELS = ("order", "fill", "account", "position", "adl-notification")
 WS_CHANNELS = (*WS_PRIVATE_CHANNELS, "ticker", "books", "books1", "books5", "books15", "books50", "publicTrade",
                "kline")
 #: the optional fields each effect takes (any other is refused, never ignored); ``status`` only on REST paths
