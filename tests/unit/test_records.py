@@ -13,6 +13,7 @@ from test_engine_basics import SPOT, UF, Ex, u
 from test_funding_liquidation import STEP, key_scenario, open_pair, tick
 
 from utaex.core import SetHoldMode
+from utaex.core.commands import Reset, SaveState
 from utaex.core.events import LedgerEntry, PositionClosed
 from utaex.core.funding import next_funding_time
 
@@ -122,3 +123,20 @@ def test_hedge_mode_types_and_a_lifetime_per_reopening() -> None:
     assert (second.open_lots, second.close_value, second.pnl) == (200, second.open_value, 0)
     assert ex.closed(b)[0].hold_mode == "one_way_mode"
     ex.sums_hold()
+
+
+def test_reset_and_restore_start_the_records_again_from_the_balances() -> None:
+    """History before a reset is hidden; the balances the venue starts again with are one TRANSFER_IN each,
+    so the records from the reset on add up to the balances (also after restoring a saved state)."""
+    ex = Recorder()
+    a, b = ex.user(USDT="1000", BTC="1"), ex.user(USDT="100000", BTC="1")
+    ex.ok(b, "sell", "0.01", "50000")
+    ex.ok(a, "buy", "0.01", "50000")
+    ex.do(SaveState, name="traded")
+    for cmd in (Reset(ts=0), Reset(ts=0, name="traded")):
+        ex.all = []
+        ex.do(Reset, name=cmd.name)
+        reset_at = ex.eng.reset_at
+        assert all(e.ts >= reset_at and e.kind == "TRANSFER_IN" for e in ex.all if isinstance(e, LedgerEntry))
+        ex.sums_hold()
+    assert sorted((e.coin, e.amount) for e in ex.ledger(a)) == [("BTC", u("1.00999")), ("USDT", u("500"))]

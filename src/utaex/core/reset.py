@@ -7,7 +7,8 @@ Invariants:
   ``keep_users`` is False, in which case the venue has no users at all.
 - Ids keep counting up (never reused), so a client that cached an old id never meets it again.
 - The engine records ``reset_at`` (the command's timestamp); history from before it is no longer
-  shown (the gateway filters by it), and a ``ResetEvent`` tells downstream views to start afresh.
+  shown (the gateway filters by it), and a ``ResetEvent`` tells downstream views to start afresh. Each
+  balance left is one ``TRANSFER_IN`` financial record at the reset (the records shown add up).
 - Cost is proportional to the number of books, users and positions, not to a per-order cancel path
   (no event per order), so 100k resting orders go in well under a second.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import records
 from .book import Book
 from .commands import Reset
 from .events import AccountEvent, BookEvent, PositionEvent, ResetEvent
@@ -46,6 +48,7 @@ def reset(eng: Engine, cmd: Reset) -> int:
         for uid in sorted(eng.accounts):
             acct = eng.accounts[uid]
             acct.assets = {coin: Asset(balance=amount) for coin, amount in sorted(acct.deposited.items())}
+            opening_records(eng, acct.uid, acct.assets)
             acct.open_spot = acct.open_futures = 0
             eng.user_orders[uid] = {}
             eng.client_oids[uid] = {}
@@ -94,8 +97,18 @@ def restore(eng: Engine, cmd: Reset, saved: Engine) -> int:
     eng.last_id = max(eng.last_id, saved.last_id)
     eng.last_exec = max(eng.last_exec, saved.last_exec)
     for uid in sorted(eng.accounts):
+        opening_records(eng, uid, eng.accounts[uid].assets)
         events.append(AccountEvent(uid))
     eng.reset_at = cmd.ts
     events.append(ResetEvent(cmd.ts))
     return eng.open_order_count()
+
+
+def opening_records(eng: Engine, uid: int, assets: dict[str, Asset]) -> None:
+    """History before a reset is hidden: each balance the venue starts again with is one ``TRANSFER_IN``
+    record dated at the reset, so the financial records shown still add up to the balances."""
+    for coin in sorted(assets):
+        balance = assets[coin].balance
+        if balance:
+            records.ledger(eng, uid, records.OTHER, "", coin, records.TRANSFER_IN, balance, 0, balance)
 
