@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 
+import { WebsocketClientV3 } from 'bitget-api';
+
 import {
-  Recorder, USER, WS_PRIVATE, WS_PUBLIC, cancelEverything, newUser, onTopic, restClient, wsApiClient, wsClient,
+  Recorder, USER, WS_PRIVATE, WS_PUBLIC, cancelEverything, newUser, onTopic, quietLogger, restClient, sleep,
+  wsApiClient, wsClient,
 } from './support.js';
 
 const clients = [];
@@ -190,4 +193,25 @@ test('a rejected login is an error event (30015) and the socket stays open', { t
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(ws.getWs('v3Private').readyState, 1); // OPEN: the venue did not close it
   assert.deepEqual(rec.events.filter(({ name }) => ['authenticated', 'reconnect', 'close'].includes(name)), []);
+});
+
+test('keep-alive: the text ping is answered by a text pong; unsubscribe is acknowledged', { timeout: 20000 }, async () => {
+  const traces = [];
+  const logger = { ...quietLogger(), trace: (...params) => traces.push(params) };
+  const ws = new WebsocketClientV3({ wsUrl: WS_PUBLIC, pingInterval: 100, pongTimeout: 1000 }, logger);
+  clients.push(ws);
+  const rec = new Recorder(ws, ['response', 'reconnect', 'close']);
+  const topic = { topic: 'ticker', payload: { instType: 'usdt-futures', symbol: 'BTCUSDT' } };
+  ws.subscribe([topic], 'v3Public');
+  await rec.waitFor((e) => e.event === 'subscribe', { what: 'the subscribe ack' });
+  const pongs = () => traces.filter(([msg]) => String(msg).startsWith('Received pong')).length;
+  const deadline = Date.now() + 5000;
+  while (pongs() < 3) {
+    assert.ok(Date.now() < deadline, `only ${pongs()} pongs`);
+    await sleep(50);
+  }
+  ws.unsubscribe([topic], 'v3Public');
+  const ack = await rec.waitFor((e) => e.event === 'unsubscribe', { what: 'the unsubscribe ack' });
+  assert.deepEqual(ack.arg, { topic: 'ticker', instType: 'usdt-futures', symbol: 'BTCUSDT' });
+  assert.deepEqual(rec.events.filter(({ name }) => name !== 'response'), []); // never reconnected
 });
