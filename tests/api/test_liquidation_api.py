@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from uta_helpers import balance, order
 
@@ -133,3 +134,32 @@ def test_market_tick_refusals(stepped: Server) -> None:
         r = stepped.admin_http.post("/admin/v1/market-tick", json=bad)
         assert r.json()["code"] == code, (bad, r.json())
     assert tick(stepped)["changed"] == []
+
+
+def test_mark_and_index_candles_come_from_the_ticks(stepped: Server) -> None:
+    sym = "ETHUSDT"
+    now = int(stepped.admin("GET", "/admin/v1/clock")["now"])
+    stepped.admin("POST", "/admin/v1/clock/advance", {"ms": 60_000 - now % 60_000})  # at a minute's start
+    first = now - now % 60_000 + 60_000
+    for price in ("3000", "3020", "2995"):  # no book, no trade: the mark is the index
+        stepped.admin("POST", "/admin/v1/market-tick", {"index": [{"category": CAT, "symbol": sym, "price": price}]})
+        stepped.admin("POST", "/admin/v1/clock/advance", {"ms": 1000})
+    stepped.admin("POST", "/admin/v1/clock/advance", {"ms": 60_000})
+    stepped.admin("POST", "/admin/v1/market-tick", {"index": [{"category": CAT, "symbol": sym, "price": "3005"}]})
+    for restarted in (False, True):  # the same bars after a restart (store + journal replay)
+        if restarted:
+            stepped.stop()
+            stepped.start()
+        with httpx.Client(base_url=stepped.base_url) as http:
+            def rows(path: str, kind: str, **extra: str) -> list[list[str]]:
+                r = http.get(f"/api/v3/market/{path}", params={"category": CAT, "symbol": sym, "interval": "1m",
+                                                               "type": kind, **extra})
+                out: list[list[str]] = r.json()["data"]
+                return out
+
+            for kind in ("mark", "index"):
+                assert rows("candles", kind) == [[str(first), "3000", "3020", "2995", "2995", "0", "0"],
+                                                 [str(first + 60_000), "3005", "3005", "3005", "3005", "0", "0"]]
+                assert rows("history-candles", kind, endTime=str(first + 60_000)) == [
+                    [str(first), "3000", "3020", "2995", "2995", "0", "0"]]
+            assert rows("candles", "market") == []  # no trade

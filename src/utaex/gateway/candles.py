@@ -10,7 +10,9 @@ wherever it is read. Rules (reference/live-behaviour.md, "REST"; docs/decisions.
 - ``history-candles``: closed bars only, ``limit`` at most 100, ``startTime`` inclusive, ``endTime``
   exclusive, a window of at most 90 days (``00001``), 90 days before ``endTime`` (or now) by default.
 - Rows are ``[ts, open, high, low, close, volume, turnover]``, all strings. ``type`` ``mark`` and
-  ``index`` follow the last price for now (zero volume and turnover); ``premium`` is 0.
+  ``index`` are bars of the contract's mark / index series (``marketdata.series_key``, fed by every market
+  tick that moves them), or of the last price where the contract never had an index; their volume and
+  turnover are 0; ``premium`` is 0.
 - An interval outside ``core.candles.INTERVALS`` (case matters), a bad ``limit`` or ``type``: HTTP 400
   ``40020`` "Parameter <value> error".
 """
@@ -25,6 +27,7 @@ from ..core.numbers import fmt_amount
 from . import params as P
 from .convert import price_str, qty_str
 from .errors import ApiError, missing
+from .marketdata import series_key
 
 if TYPE_CHECKING:
     from ..core.instruments import Instrument
@@ -81,12 +84,18 @@ def minutes(venue: Venue, bk: tuple[str, str], lo: int, hi: int, now: int,
     return got, None if before is None or before.start < reset else before.close
 
 
-def bars(venue: Venue, inst: Instrument, iv: Interval, lo: int, hi: int, now: int) -> list[Bar]:
-    """Bars of ``iv`` opening in ``[lo, hi]`` (slot starts), oldest first."""
+def bars(venue: Venue, inst: Instrument, iv: Interval, lo: int, hi: int, now: int, kind: str = "market") -> list[Bar]:
+    """Bars of ``iv`` opening in ``[lo, hi]`` (slot starts), oldest first: of the trades, or of the mark or
+    index series of a contract that has an index (without one, mark and index follow the last trade)."""
     if lo > hi:
         return []
     span = HOUR if iv.length % HOUR == 0 else MINUTE  # every grid of 1H and longer falls on whole hours
-    got, prev = minutes(venue, inst.book_key, lo, iv.next(hi), now, span)
+    key = inst.book_key
+    if kind in ("mark", "index") and inst.is_futures:
+        prices = venue.engine.market.by_key.get((inst.category, inst.symbol))
+        if prices is not None and prices.index:
+            key = series_key(inst.category, inst.symbol, kind)
+    got, prev = minutes(venue, key, lo, iv.next(hi), now, span)
     return aggregate(got, iv, lo, hi, prev)
 
 
@@ -151,7 +160,7 @@ def register(app: App) -> None:
         lo = iv.back(hi, limit - 1)
         if start is not None:
             lo = max(lo, first_after(iv, start, inclusive=False))
-        return [row_strings(inst, b, kind) for b in bars(venue, inst, iv, lo, hi, now)]
+        return [row_strings(inst, b, kind) for b in bars(venue, inst, iv, lo, hi, now, kind)]
 
     @app.route("GET", "/api/v3/market/history-candles", limit=PUBLIC_LIMIT)
     async def history_candles(req: Request) -> Any:
@@ -169,7 +178,7 @@ def register(app: App) -> None:
             return []
         hi = min(iv.start(end - 1), iv.prev(iv.start(now)))  # bars opening before endTime, closed by now
         lo = max(iv.back(hi, limit - 1), first_after(iv, start, inclusive=True))
-        return [row_strings(inst, b, kind) for b in bars(venue, inst, iv, lo, hi, now)]
+        return [row_strings(inst, b, kind) for b in bars(venue, inst, iv, lo, hi, now, kind)]
 
 
 def kline_doc(inst: Instrument, b: Bar) -> dict[str, str]:

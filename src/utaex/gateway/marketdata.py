@@ -22,6 +22,12 @@ BarRows = list[tuple[str, str, int, int, int, int, int, int, int, int]]
 BarSink = Callable[[BarRows, int], None]  # rows, span (ms)
 
 
+def series_key(category: str, symbol: str, kind: str) -> BookKey:
+    """The key of a futures contract's ``mark`` or ``index`` price series: minute bars kept like a book's
+    (volume 0), fed by ``MarkPriceChanged`` events with the event time as their id (gateway/venue.py)."""
+    return (f"{category}#{kind}", symbol)
+
+
 class MarketData:
     def __init__(self, recent: int = 500) -> None:
         self.buckets: dict[BookKey, deque[MinuteBar]] = {}  # the last day's minute bars, oldest first

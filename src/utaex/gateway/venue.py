@@ -57,7 +57,7 @@ from ..journal import prune as prune_journal
 from ..sim.clock import REALTIME, STEP, Timer, VirtualClock
 from ..store import HistoryStore, open_store
 from . import convert
-from .marketdata import DAY_MINUTES, MarketData
+from .marketdata import DAY_MINUTES, MarketData, series_key
 
 log = logging.getLogger("utaex.venue")
 
@@ -193,7 +193,10 @@ class Venue:
         """Reload the last day's minute bars from the store (before the journal replay re-feeds trades)."""
         seed_from = (int(time.time() * 1000) // MINUTE - DAY_MINUTES + 1) * MINUTE
         self.market.seeded_from = seed_from
-        for bk in dict.fromkeys(i.book_key for i in self.instruments.by_key.values()):
+        keys = [i.book_key for i in self.instruments.by_key.values()]
+        keys += [series_key(i.category, i.symbol, kind) for i in self.instruments.by_key.values() if i.is_futures
+                 for kind in ("mark", "index")]
+        for bk in dict.fromkeys(keys):
             newest = self.store.last_bar(*bk)
             if newest is None:
                 continue
@@ -504,13 +507,19 @@ class Venue:
                 if want_push and (wanted is None or wanted(o.uid)):
                     pushes.append(("order", (o.uid, convert.order_doc(by_key[(o.category, o.symbol)], o), pnl,
                                              str(o.leverage) if o.leverage else "")))
+            elif type(ev) is MarkPriceChanged:  # the mark and index series: candles of type mark / index
+                market = self.market
+                market.on_trade(series_key(ev.category, ev.symbol, "mark"), ev.ts, ev.mark, 0, 0, "", ev.ts)
+                market.on_trade(series_key(ev.category, ev.symbol, "index"), ev.ts, ev.index, 0, 0, "", ev.ts)
+                if want_push:  # the ticker shows index and mark
+                    pushes.append(("book", (ev.category, ev.symbol)))
             elif not want_push:
                 continue
             elif type(ev) is AccountEvent:
                 pushes.append(("account", ev.uid))
             elif type(ev) is PositionEvent:
                 pushes.append(("position", (ev.uid, ev.category, ev.symbol)))
-            elif type(ev) is BookEvent or type(ev) is MarkPriceChanged:
+            elif type(ev) is BookEvent:
                 pushes.append(("book", (ev.category, ev.symbol)))
             elif type(ev) is PositionLiquidated:
                 inst = by_key[(ev.category, ev.symbol)]
