@@ -10,11 +10,14 @@ export class CandleChart {
   constructor(canvas) {
     this.canvas = canvas;
     this.candles = [];
+    this.volume = true;
     new ResizeObserver(() => this.draw()).observe(canvas);
   }
 
-  set(candles) {
+  /** Draw these candles; `volume` false for price candles without volume (mark, index). */
+  set(candles, volume = true) {
     this.candles = candles;
+    this.volume = volume;
     this.draw();
   }
 
@@ -32,7 +35,7 @@ export class CandleChart {
     const axisW = 70;
     const timeH = 18;
     const plotW = w - axisW;
-    const volH = Math.round((h - timeH) * 0.2);
+    const volH = this.volume ? Math.round((h - timeH) * 0.2) : 0;
     const priceH = h - timeH - volH - 6;
     const slot = 9;
     const n = Math.max(1, Math.floor(plotW / slot));
@@ -89,7 +92,7 @@ export class CandleChart {
       g.stroke();
       const top = y(Math.max(o, cl));
       g.fillRect(Math.round(cx - body / 2), top, body, Math.max(1, y(Math.min(o, cl)) - top));
-      if (vmax > 0) {
+      if (this.volume && vmax > 0) {
         const vh = (+k.volume / vmax) * volH;
         g.globalAlpha = 0.45;
         g.fillRect(Math.round(cx - body / 2), priceH + 6 + volH - vh, body, vh);
@@ -109,7 +112,8 @@ export class CandleChart {
       `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
     g.textBaseline = "top";
     g.fillStyle = TEXT;
-    g.fillText(`${when}   O ${last.open}   H ${last.high}   L ${last.low}   C ${last.close}   V ${last.volume}`, 8, 8);
+    const vol = this.volume ? `   V ${last.volume}` : "";
+    g.fillText(`${when}   O ${last.open}   H ${last.high}   L ${last.low}   C ${last.close}${vol}`, 8, 8);
     const ly = Math.round(y(+last.close)) + 0.5;
     g.fillStyle = +last.close >= +last.open ? UP : DOWN;
     g.fillRect(plotW, ly - 8, axisW, 16);

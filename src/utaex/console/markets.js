@@ -1,20 +1,36 @@
 // Markets page: every instrument with its ticker; for the chosen one the order book (WS books15),
-// recent trades (WS publicTrade), candles (REST candles when served, then WS kline) and the ticker.
+// recent trades (WS publicTrade), candles (REST candles when served, then WS kline; mark and index
+// candles from REST) and the ticker; for futures the mark, index, funding rate with its countdown and the
+// funding history; the liquidations of every futures contract (WS liquidation).
 import { renderBook } from "./book.js";
 import { CandleChart } from "./chart.js";
-import { $, CATEGORIES, Feed, el, fillTable, fmtClock, fmtTime, publicGet, serves, statusBadge } from "./common.js";
+import { $, CATEGORIES, FUTURES, Feed, el, fillTable, fmtClock, fmtTime, publicGet, serves, statusBadge } from "./common.js";
 import * as D from "./decimal.js";
+import { FundingHistory, Liquidations, VenueTime, countdown } from "./funding.js";
 
 const DEPTH = 15; // books15: each push is the whole top 15 levels a side
 const INTERVALS = ["1m", "5m", "15m", "1H", "4H", "1D"];
+const TYPES = [["market", "Trades"], ["mark", "Mark"], ["index", "Index"]]; // candle types (REST `type`)
 const instruments = new Map(); // "CAT:SYMBOL" -> {category, symbol, ticker}
 let current = null; // {category, symbol}
 let interval = "1m";
+let candleType = "market";
 let candles = new Map(); // start -> candle
 let trades = [];
 const fundings = new Map(); // "CAT:SYMBOL" -> current-fund-rate row (REST, where served)
 const chart = new CandleChart($("#chart"));
 const feed = new Feed("/v3/ws/public", { onStatus: statusBadge($("#ws-status")) });
+const venueTime = new VenueTime();
+const fundingHistory = new FundingHistory();
+const timers = {};
+
+function later(name, fn, ms) {
+  if (timers[name]) return;
+  timers[name] = setTimeout(() => {
+    timers[name] = 0;
+    fn();
+  }, ms);
+}
 
 const instType = (category) => category.toLowerCase();
 const keyOf = (category, symbol) => `${category}:${symbol}`;
@@ -44,9 +60,15 @@ async function loadInstruments() {
   for (const item of instruments.values()) {
     feed.subscribe({ instType: instType(item.category), topic: "ticker", symbol: item.symbol }, (_a, data) => {
       if (!data.length) return;
+      const before = item.ticker.nextFundingTime;
       item.ticker = { ...item.ticker, ...data[0] };
       updateInstrumentRow(item);
-      if (current && current.category === item.category && current.symbol === item.symbol) renderStats();
+      if (current && current.category === item.category && current.symbol === item.symbol) {
+        renderStats();
+        // a funding time passed: it was settled, the history has a new row
+        if (before && item.ticker.nextFundingTime && before !== item.ticker.nextFundingTime) fundingHistory.show(item.category, item.symbol);
+        if (candleType !== "market") later("typed-candles", () => loadRestCandles(current.category, current.symbol, interval), 1000);
+      }
     });
   }
 }
@@ -94,12 +116,25 @@ function renderStats() {
   ];
   if (item.category !== "SPOT") {
     parts.push(stat("Mark price", t.markPrice), stat("Index price", t.indexPrice),
-               stat("Funding rate", t.fundingRate ? D.percent(t.fundingRate, 4) : ""),
+               stat("Funding rate", t.fundingRate ? D.percent(t.fundingRate, 4) : "",
+                    t.fundingRate && D.cmp(t.fundingRate, "0") < 0 ? "sell" : ""),
                stat("Open interest", t.openInterest));
     const f = fundings.get(keyOf(item.category, item.symbol));
-    if (f) parts.push(stat(`Next funding (every ${f.fundingRateInterval} h)`, fmtTime(f.nextUpdate)));
+    const next = t.nextFundingTime || (f && f.nextUpdate);
+    if (next) {
+      const every = f ? ` (every ${f.fundingRateInterval} h)` : "";
+      parts.push(el("div", {}, el("span", { class: "k" }, `Next funding${every}`),
+        el("span", { class: "v", id: "next-funding", dataset: { ts: next } }, fmtTime(next), " ",
+          el("span", { class: "muted", id: "countdown" }, countdown(Number(next) - venueTime.now())))));
+    }
   }
   $("#stats").replaceChildren(...parts);
+}
+
+function tickCountdown() {
+  const node = $("#next-funding");
+  if (node) $("#countdown").textContent = countdown(Number(node.dataset.ts) - venueTime.now());
+  $("#clock").textContent = fmtClock(venueTime.now());
 }
 
 // ---- trades --------------------------------------------------------------------------------------------
@@ -117,19 +152,41 @@ function candleOf(k) {
 
 function renderCandles() {
   const list = [...candles.values()].sort((x, y) => Number(x.start) - Number(y.start));
-  chart.set(list);
-  $("#chart-empty").textContent = list.length ? "" : `No trades yet: no ${interval} candles`;
+  chart.set(list, candleType === "market");
+  const what = candleType === "market" ? "No trades yet" : `No ${candleType} prices yet`;
+  $("#chart-empty").textContent = list.length ? "" : `${what}: no ${interval} candles`;
 }
 
 async function loadRestCandles(category, symbol, iv) {
   if (!(await serves("/api/v3/market/candles"))) return;
-  const res = await publicGet("/api/v3/market/candles", { category, symbol, interval: iv, limit: 200 });
-  if (!res.ok || !Array.isArray(res.data) || !current || current.symbol !== symbol || interval !== iv) return;
+  const type = candleType;
+  const params = { category, symbol, interval: iv, limit: 200 };
+  if (type !== "market") params.type = type;
+  const res = await publicGet("/api/v3/market/candles", params);
+  if (!res.ok || !Array.isArray(res.data) || !current || current.symbol !== symbol || current.category !== category ||
+      interval !== iv || candleType !== type) return;
   for (const k of res.data) {
     const c = candleOf(k);
-    if (!candles.has(c.start)) candles.set(c.start, c);
+    // WS kline pushes are newer than a REST answer for the trade candles; typed candles come from REST only
+    if (type !== "market" || !candles.has(c.start)) candles.set(c.start, c);
   }
   renderCandles();
+}
+
+function renderTypes() {
+  const futures = current && FUTURES.includes(current.category);
+  $("#ctypes").hidden = !futures;
+  $("#ctypes").replaceChildren(...TYPES.map(([t, label]) => el("button", {
+    type: "button", id: `ctype-${t}`, "aria-pressed": t === candleType ? "true" : "false",
+    title: t === "market" ? "candles of the trades" : `candles of the ${t} price`, onclick: () => pickType(t) }, label)));
+}
+
+function pickType(t) {
+  if (t === candleType) return;
+  if (candleType === "market") feed.unsubscribe(klineArg());
+  candleType = t;
+  renderTypes();
+  subscribeKline();
 }
 
 function renderIntervals() {
@@ -146,6 +203,10 @@ function subscribeKline() {
   candles = new Map();
   renderCandles();
   const iv = interval;
+  if (candleType !== "market") { // the kline channel carries the trade candles only
+    loadRestCandles(current.category, current.symbol, iv);
+    return;
+  }
   feed.subscribe(klineArg(), (action, data) => {
     if (action === "snapshot") candles = new Map();
     for (const k of data) {
@@ -159,7 +220,7 @@ function subscribeKline() {
 
 function pickInterval(iv) {
   if (iv === interval) return;
-  feed.unsubscribe(klineArg());
+  if (candleType === "market") feed.unsubscribe(klineArg());
   interval = iv;
   renderIntervals();
   subscribeKline();
@@ -171,7 +232,7 @@ function unsubscribeCurrent() {
   const t = instType(current.category);
   feed.unsubscribe({ instType: t, topic: `books${DEPTH}`, symbol: current.symbol });
   feed.unsubscribe({ instType: t, topic: "publicTrade", symbol: current.symbol });
-  feed.unsubscribe(klineArg());
+  if (candleType === "market") feed.unsubscribe(klineArg());
 }
 
 function choose(category, symbol) {
@@ -194,9 +255,13 @@ function choose(category, symbol) {
   feed.subscribe({ instType: t, topic: `books${DEPTH}`, symbol }, (_a, data) => data.length && renderBook(data[0], DEPTH));
   feed.subscribe({ instType: t, topic: "publicTrade", symbol }, (action, data) => {
     trades = action === "snapshot" ? [...data] : [...data, ...trades].slice(0, 100);
+    for (const d of data) venueTime.see(d.T);
     renderTrades();
   });
+  if (!FUTURES.includes(category)) candleType = "market";
+  renderTypes();
   subscribeKline();
+  fundingHistory.show(category, symbol);
   if (category !== "SPOT") loadFunding(category, symbol);
 }
 
@@ -208,9 +273,10 @@ async function loadFunding(category, symbol) {
   if (current && current.category === category && current.symbol === symbol) renderStats();
 }
 
-setInterval(() => { $("#clock").textContent = fmtClock(Date.now()); }, 1000);
+setInterval(tickCountdown, 1000);
 $("#clock").textContent = fmtClock(Date.now());
 renderIntervals();
+new Liquidations(feed, venueTime);
 // watch the instrument of the address (or BTCUSDT spot) at once; the list and its tickers follow
 const [hashCat, hashSym] = decodeURIComponent(location.hash.slice(1)).split(":");
 choose(hashCat && hashSym ? hashCat : "SPOT", hashCat && hashSym ? hashSym : "BTCUSDT");
