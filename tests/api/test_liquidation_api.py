@@ -95,6 +95,11 @@ def test_twenty_x_long_is_liquidated_when_the_price_drops_twelve_percent(stepped
     # balance, in the fees or in the insurance fund (negative: it paid the deficit)
     money = (Decimal(audit[k]["USDT"]) for k in ("balances", "fees", "insuranceFund"))
     assert sum(money) == Decimal(audit["deposits"]["USDT"])
+    # the public risk reserve is the insurance fund, per UTC day
+    now = int(stepped.admin("GET", "/admin/v1/clock")["now"])
+    reserve = trader.get("/api/v3/market/risk-reserve", category=CAT, symbol=SYM)
+    assert reserve == {"totalBalance": "", "coin": "USDT", "riskReserveRecords": [
+        {"type": "", "amount": "-1180.304", "balance": "-1180.304", "ts": str(now - now % 86_400_000)}]}
 
 
 def test_funding_is_paid_and_received_at_the_interval(stepped: Server) -> None:

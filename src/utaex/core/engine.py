@@ -85,6 +85,7 @@ class State(msgspec.Struct):
     prices: list[market.Prices] = []  # index/mark of the futures instruments (core/market.py)
     funding_history: list[funding.FundingRecord] = []
     insurance: dict[str, int] = {}  # the insurance fund per coin (core/liquidation.py)
+    fund_days: list[liquidation.FundDay] = []
 
 
 class Engine:
@@ -125,6 +126,7 @@ class Engine:
         self.market = market.MarketPrices()  # index and mark prices (MarketTick)
         self.funding_history: dict[tuple[str, str], list[funding.FundingRecord]] = {}
         self.insurance: dict[str, int] = {}  # the insurance fund per coin, the venue's account
+        self.fund_days: dict[str, list[liquidation.FundDay]] = {}  # its daily records (risk-reserve)
         self.events: list[Event] = []
         self.touched: set[int] = set()
         self._books_touched: set[tuple[str, str]] = set()
@@ -546,6 +548,7 @@ class Engine:
             prices=self.market.dump(),
             funding_history=[r for k in sorted(self.funding_history) for r in self.funding_history[k]],
             insurance=dict(sorted(self.insurance.items())),
+            fund_days=[r for c in sorted(self.fund_days) for r in self.fund_days[c]],
         )
 
     def snapshot(self) -> bytes:
@@ -580,6 +583,8 @@ class Engine:
         for rec in st.funding_history:
             eng.funding_history.setdefault((rec.category, rec.symbol), []).append(rec)
         eng.insurance = st.insurance
+        for day in st.fund_days:
+            eng.fund_days.setdefault(day.coin, []).append(day)
         eng.strategies.load(st.strategies, st.strategy_history,
                             [o.order_id for o in st.orders if o.preset is not None])
         return eng

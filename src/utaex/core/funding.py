@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from . import enums as E
-from . import records
+from . import liquidation, records
 from .events import FundingSettled
 from .instruments import Instrument
 from .market import Prices, mark_price
@@ -151,5 +151,5 @@ def settle(eng: Engine, inst: Instrument, p: Prices, at: int) -> None:
                 records.ledger(eng, uid, inst.category, inst.symbol, coin, kind, change, 0, asset.balance)
             eng.touched.add(uid)
             eng.touch_position(pos)  # its funding total changed
-    eng.insurance[coin] = eng.insurance.get(coin, 0) + paid - received
+    liquidation.to_fund(eng, coin, paid - received)
     eng.emit(FundingSettled(inst.category, inst.symbol, coin, rate, mark, at, payments))

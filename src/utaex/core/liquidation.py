@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from . import enums as E
 from . import records, trading
 from .events import PositionLiquidated
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from .positions import Position
 
 E8 = 10**8
+DAY_MS = 86_400_000
+FUND_DAYS_KEPT = 400  # days of insurance-fund records kept per coin
 
 
 def unrealised(inst: Instrument, pos: Position, mark: int) -> int:
@@ -131,15 +135,41 @@ def liquidate(eng: Engine, uid: int, coin: str, mm: int) -> None:
         fee = min(asset.balance - asset.frozen, mm)
         if fee > 0:
             asset.balance -= fee
-            eng.insurance[coin] = eng.insurance.get(coin, 0) + fee
+            to_fund(eng, coin, fee)
             records.ledger(eng, uid, records.coin_category(eng, coin), "", coin, records.LIQ_FEE, 0, -fee,
                            asset.balance)
     eng.touched.add(uid)
 
 
+class FundDay(msgspec.Struct, gc=False, array_like=True):
+    """The insurance fund's net change in ``coin`` over one UTC day (``day``: its start) and its balance at
+    the end of it (so far): what ``GET /api/v3/market/risk-reserve`` lists."""
+
+    coin: str
+    day: int
+    amount: int
+    balance: int
+
+
+def to_fund(eng: Engine, coin: str, delta: int) -> None:
+    """The one door of the insurance fund: add ``delta`` (< 0: it pays) and keep the day's record."""
+    if not delta:
+        return
+    balance = eng.insurance[coin] = eng.insurance.get(coin, 0) + delta
+    day = eng.now - eng.now % DAY_MS
+    rows = eng.fund_days.setdefault(coin, [])
+    if rows and rows[-1].day == day:
+        rows[-1].amount += delta
+        rows[-1].balance = balance
+    else:
+        rows.append(FundDay(coin, day, delta, balance))
+        if len(rows) > FUND_DAYS_KEPT:
+            del rows[: len(rows) - FUND_DAYS_KEPT]
+
+
 def cover(eng: Engine, uid: int, coin: str, asset: Asset) -> None:
     """The insurance fund brings a balance below 0 back to 0."""
-    eng.insurance[coin] = eng.insurance.get(coin, 0) + asset.balance
+    to_fund(eng, coin, asset.balance)
     covered, asset.balance = -asset.balance, 0
     records.ledger(eng, uid, records.coin_category(eng, coin), "", coin, records.LIQ_FUND_IN, covered, 0, 0)
 

@@ -43,6 +43,7 @@ def reset(eng: Engine, cmd: Reset) -> int:
     eng.fees.clear()
     eng.inverse_pnl.clear()
     eng.insurance.clear()
+    eng.fund_days.clear()
     eng.last_price.clear()
     if cmd.keep_users:
         for uid in sorted(eng.accounts):
@@ -91,7 +92,7 @@ def restore(eng: Engine, cmd: Reset, saved: Engine) -> int:
     eng.positions, eng.user_positions = saved.positions, saved.user_positions
     eng.strategies = saved.strategies
     eng.deposits, eng.fees, eng.inverse_pnl = saved.deposits, saved.fees, saved.inverse_pnl
-    eng.insurance = saved.insurance
+    eng.insurance, eng.fund_days = saved.insurance, saved.fund_days
     eng.last_price = saved.last_price
     eng.next_uid = max(eng.next_uid, saved.next_uid)
     eng.last_id = max(eng.last_id, saved.last_id)

@@ -175,7 +175,10 @@ def register(app: App) -> None:
         q = req.query
         cat = futures_category(q)
         inst = P.instrument(instruments, cat, q.get("symbol"))
-        return {"totalBalance": "", "coin": inst.settle, "riskReserveRecords": []}
+        days = venue.engine.fund_days.get(inst.settle, [])  # the insurance fund, per UTC day, newest first
+        return {"totalBalance": "", "coin": inst.settle, "riskReserveRecords": [
+            {"type": "", "amount": fmt_amount(d.amount), "balance": fmt_amount(d.balance), "ts": str(d.day)}
+            for d in reversed(days)]}
 
 
 def _cents(units: int) -> str:
