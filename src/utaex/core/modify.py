@@ -22,11 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import msgspec
+from sortedcontainers import SortedList
 
 from . import enums as E
 from . import errors as X
 from . import records
-from .book import Book
 from .commands import ModifyBatch, ModifyItem, ModifyOrder
 from .events import OrderEvent, OrderModified
 from .instruments import Instrument
@@ -77,10 +77,16 @@ def modify_batch(eng: Engine, cmd: ModifyBatch) -> list[Order | X.Reject]:
     coids = eng.client_oids.get(uid)
     by_key, books, events, now = eng.instruments.by_key, eng.books, eng.events, eng.now
     acct = eng.accounts.get(uid)
+    assets = acct.assets if acct is not None else {}  # a user without an account has no order to find
     inst: Instrument | None = None
-    book: Book | None = None
+    cur_cat = cur_sym = ""
+    bids: dict[int, dict[int, Order]] = {}
+    asks: dict[int, dict[int, Order]] = {}
+    bid_prices: SortedList[int] = SortedList()
+    ask_prices: SortedList[int] = SortedList()
     price_cache: dict[str, int] = {}
-    min_value = 0  # the instrument's minimum order value in ticks x lots (ceil of units / value_per_tick_lot)
+    min_value = k = lot_units = 0  # min_value: the minimum order value in ticks x lots (ceil of units / k)
+    spot = False
     touched: list[Instrument] = []  # books to mark changed once, after the batch
     for item in cmd.items:
         oid = item.order_id
@@ -104,55 +110,66 @@ def modify_batch(eng: Engine, cmd: ModifyBatch) -> list[Order | X.Reject]:
             append(TWICE)
             continue
         seen.add(order.order_id)
-        if inst is None or inst.symbol != order.symbol or inst.category != order.category:
-            inst = by_key[(order.category, order.symbol)]
+        category = order.category
+        if inst is None or order.symbol != cur_sym or category != cur_cat:
+            cur_cat, cur_sym = category, order.symbol
+            inst = by_key[(cur_cat, cur_sym)]
             book = books[inst.book_key]
-            price_cache = inst.price_cache
-            min_value = -(-inst.min_notional_units // inst.value_per_tick_lot)
-        if text and not item.qty and not item.new_client_oid and not order.closing and acct is not None:
+            bids, asks, bid_prices, ask_prices = book.bids, book.asks, book.bid_prices, book.ask_prices
+            price_cache, k, lot_units = inst.price_cache, inst.value_per_tick_lot, inst.lot_units
+            min_value = -(-inst.min_notional_units // k)
+            spot = category == E.SPOT  # (MARGIN may borrow or repay, futures hold margin: through _change)
+        if spot and text and not item.qty and not item.new_client_oid:
+            # the common case: a SPOT order moved away from the book (never crosses), same qty, no more funds
             price = price_cache.get(text, 0)
             old = order.price
-            qty = order.qty
-            is_buy = order.side == BUY
-            # the common case: away from the book (never crosses), same qty, no more funds, not MARGIN
-            if price and ((price < old and qty * price >= min_value) if is_buy else price > old) and qty > order.filled:
-                if inst.is_futures:
-                    per_lot = (margin_per_lot(inst, price, order.leverage)
-                               + futures_fee(inst, 1, price, inst.taker_e8))
-                elif is_buy:
-                    per_lot = price * inst.value_per_tick_lot
-                else:
-                    per_lot = inst.lot_units
-                frozen = (qty - order.filled) * per_lot
-                extra = frozen - order.frozen
-                if extra <= 0 and order.category != MARGIN and book is not None:
-                    events.append(OrderModified(order, old, qty, order.client_oid))
+            if order.side == BUY:
+                if price and price < old and order.qty * price >= min_value:
+                    frozen = (order.qty - order.filled) * price * k
+                    extra = frozen - order.frozen  # < 0: a lower price holds less
+                    events.append(OrderModified(order, old, order.qty, order.client_oid))
                     order.updated = now
-                    if extra:
-                        acct.assets[order.frozen_coin].frozen += extra
-                        order.frozen = frozen
-                        order.per_lot = per_lot
-                    # Book.move, inlined: leave the old level, join the back of the new one
-                    if is_buy:
-                        levels, sorted_prices, old_key, new_key = book.bids, book.bid_prices, -old, -price
-                    else:
-                        levels, sorted_prices, old_key, new_key = book.asks, book.ask_prices, old, price
-                    level = levels[old]
-                    del level[order.order_id]
+                    assets[order.frozen_coin].frozen += extra
+                    order.frozen = frozen
+                    order.per_lot = price * k
+                    level = bids[old]  # Book.move, inlined: leave the old level, join the back of the new one
+                    oid_int = order.order_id
+                    del level[oid_int]
                     if not level:
-                        del levels[old]
-                        sorted_prices.remove(old_key)
+                        del bids[old]
+                        bid_prices.remove(-old)
                     order.price = price
-                    joined = levels.get(price)
+                    joined = bids.get(price)
                     if joined is None:
-                        joined = levels[price] = {}
-                        sorted_prices.add(new_key)
-                    joined[order.order_id] = order
+                        joined = bids[price] = {}
+                        bid_prices.add(-price)
+                    joined[oid_int] = order
                     events.append(OrderEvent(order))
                     if not touched or touched[-1] is not inst:
                         touched.append(inst)
                     append(order)
                     continue
+            elif price and price > old:  # a sell holds its base coin whatever the price: frozen unchanged
+                events.append(OrderModified(order, old, order.qty, order.client_oid))
+                order.updated = now
+                order.per_lot = lot_units
+                level = asks[old]
+                oid_int = order.order_id
+                del level[oid_int]
+                if not level:
+                    del asks[old]
+                    ask_prices.remove(old)
+                order.price = price
+                joined = asks.get(price)
+                if joined is None:
+                    joined = asks[price] = {}
+                    ask_prices.add(price)
+                joined[oid_int] = order
+                events.append(OrderEvent(order))
+                if not touched or touched[-1] is not inst:
+                    touched.append(inst)
+                append(order)
+                continue
         result = change(eng, order, item, inst, False)
         if result is order:
             if not touched or touched[-1] is not inst:
