@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from uta_helpers import envelope, failure, order, raw
 
-from support import Server
+from support import Server, start_server
 from utaex.client import Client
 
 FUNDS = {"USDT": "100000", "BTC": "1"}
@@ -252,3 +252,35 @@ def test_sdk_reads_the_same(pair: Pair) -> None:
     [closed] = a.history_positions("USDT-FUTURES").list
     assert (closed.posSide, closed.netProfit) == ("long", "9.394")
     assert a.adl_rank() == []
+
+
+def test_positions_history_carries_the_funding_paid_while_open(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On a stepped clock: a long and a short of 0.1 BTC @ 50000 over one funding time (rate 0.01 % at mark
+    50000: the long pays 0.5), then closed @ 50000: the long's history shows totalFunding -0.5 and a net
+    profit of -0.5 less its fees (3 + 3 taker), the short's +0.5 less its maker fees (1 + 1)."""
+    srv = start_server(tmp_path_factory.mktemp("funding-history"), "--no-rate-limit", "--market", "off")
+    try:
+        srv.admin("POST", "/admin/v1/clock", {"mode": "step"})
+        long_creds, short_creds = srv.new_user({"USDT": "100000"}), srv.new_user({"USDT": "100000"})
+        with srv.client(long_creds) as long_, srv.client(short_creds) as short:
+            order(short, FUT, "BTCUSDT", "sell", "0.1", "50000")
+            order(long_, FUT, "BTCUSDT", "buy", "0.1")
+
+            def tick() -> None:
+                srv.admin("POST", "/admin/v1/market-tick",
+                          {"index": [{"category": FUT, "symbol": "BTCUSDT", "price": "50000"}]})
+
+            tick()  # opens the funding period
+            (cur,) = long_.get("/api/v3/market/current-fund-rate", symbol="BTCUSDT")
+            now = int(srv.admin("GET", "/admin/v1/clock")["now"])
+            srv.admin("POST", "/admin/v1/clock/advance", {"ms": int(cur["nextUpdate"]) - now})
+            tick()  # settles
+            order(short, FUT, "BTCUSDT", "buy", "0.1", "50000")
+            order(long_, FUT, "BTCUSDT", "sell", "0.1")
+        [lh] = data(srv, long_creds, "GET", HISTORY, "category=USDT-FUTURES")["list"]
+        [sh] = data(srv, short_creds, "GET", HISTORY, "category=USDT-FUTURES")["list"]
+        assert (lh["totalFunding"], lh["cumRealisedPnl"], lh["openFeeTotal"], lh["closeFeeTotal"], lh["netProfit"]) == (
+            "-0.5", "0", "-3", "-3", "-6.5")
+        assert (sh["totalFunding"], sh["netProfit"]) == ("0.5", "-1.5")
+    finally:
+        srv.stop()
