@@ -76,6 +76,9 @@ def test_twenty_x_long_is_liquidated_when_the_price_drops_twelve_percent(stepped
     # liquidated below 17010.8 / 0.996 = 17079.12 USDT of notional, a mark of 94883.98
     assert (pos["markPrice"], pos["unrealisedPnl"], pos["mmr"], pos["liquidationPrice"]) == (
         "100000", "0", "0.004", "94883.9")
+    acct = trader.get("/api/v3/account/assets")
+    # maintenance 18000 * 0.4 % = 72, initial margin 18000 / 20 = 900, margin ratio 72 / 989.2 (4 decimals)
+    assert (acct["mmr"], acct["imr"], acct["mgnRatio"], acct["effEquity"]) == ("72", "900", "0.0727", "989.2")
     order(maker, CAT, SYM, "buy", "1", "88000")
     order(maker, CAT, SYM, "sell", "1", "88010")
     tick(stepped, "88000")  # the mark: median(88000, mid 88005, last 100000) = 88005

@@ -266,6 +266,15 @@ def assets_doc(eng: Engine, acct: Account) -> dict[str, Any]:
             "locked": fmt_amount(a.frozen + a.margin),
         })
     usdt_equity = total_usd
+    mm_usd = im_usd = 0  # maintenance and initial margin of every futures position, in USD
+    for coin, (_, mm) in liquidation.exposure(eng, acct.uid).items():
+        num, dp = usd_rate(eng, coin)
+        im = sum(p.margin for p in eng.open_positions(acct.uid) if eng.instruments.by_key[
+            (p.category, p.symbol)].settle == coin)
+        mm_usd += mm * num // 10**dp
+        im_usd += im * num // 10**dp
+    eff = total_usd + upnl_usdt
+    ratio = format_fixed(mm_usd * 10**4 // eff, 4) if eff > 0 and mm_usd else "0"
     btc_num, btc_dp = usd_rate(eng, "BTC")
     btc_equity = total_usd * 10**btc_dp // btc_num if btc_num else 0
     return {
@@ -276,9 +285,9 @@ def assets_doc(eng: Engine, acct: Account) -> dict[str, Any]:
         "usdtUnrealisedPnl": fmt_amount(upnl_usdt),
         "btcUnrealizedPnl": "0",
         "effEquity": fmt_amount(total_usd + upnl_usdt),
-        "mmr": "0",
-        "imr": "0",
-        "mgnRatio": "0",
+        "mmr": fmt_amount(mm_usd),
+        "imr": fmt_amount(im_usd),
+        "mgnRatio": ratio,
         "positionMgnRatio": "0",
         "assets": assets,
     }
