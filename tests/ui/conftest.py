@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
+from ui_support import FUNDING
 
 from support import Server, start_server
 
@@ -58,6 +59,16 @@ def browser() -> Iterator[Any]:
 def ui_venue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A venue of the module's own (its books hold only the module's orders; rate limits off for the set-up)."""
     srv = start_server(tmp_path_factory.mktemp("ui-venue"), "--no-rate-limit")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def market_venue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A venue of the module's own with the market simulator trading on the stepped clock (seed 7), starting
+    two minutes before a funding time (``FUNDING``): time moves only by ``advance``."""
+    srv = start_server(tmp_path_factory.mktemp("ui-market"), "--no-rate-limit", "--market", "on", "--clock", "step",
+                       "--seed", "7", "--start-time", str(FUNDING - 120_000))
     yield srv
     srv.stop()
 

@@ -5,32 +5,13 @@ Time moves only through ``POST /admin/v1/clock/advance``; the page is checked af
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from ui_support import expect, screenshot
+from ui_support import FUNDING, advance, expect, screenshot
 
-from support import Server, start_server
+from support import Server
 
-FUNDING = 1_800_000_000_000  # 2027-01-15 08:00:00 UTC, a funding time (every 8 h)
-START = FUNDING - 120_000  # the venue starts two minutes before it
 CAT, SYM = "USDT-FUTURES", "BTCUSDT"
-
-
-@pytest.fixture(scope="module")
-def market(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("ui-market"), "--no-rate-limit", "--market", "on", "--clock", "step",
-                       "--seed", "7", "--start-time", str(START))
-    yield srv
-    srv.stop()
-
-
-def advance(srv: Server, ms: int) -> int:
-    """Move the venue's clock (everything due runs before the answer: a loaded machine may take a while)."""
-    r = srv.admin_http.post("/admin/v1/clock/advance", json={"ms": ms}, timeout=120)
-    assert r.json()["code"] == "00000", r.text
-    return int(r.json()["data"]["now"])
 
 
 def ticker(srv: Server) -> dict[str, str]:
@@ -44,7 +25,8 @@ def seconds(text: str) -> int:
     return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3])
 
 
-def test_mark_index_funding_countdown_and_history(market: Server, page: Any) -> None:
+def test_mark_index_funding_countdown_and_history(market_venue: Server, page: Any) -> None:
+    market = market_venue
     advance(market, 5_000)
     page.goto(market.base_url + f"/#{CAT}:{SYM}")
     expect(page.locator("#ws-status")).to_have_text("● live")
@@ -91,7 +73,8 @@ def test_mark_index_funding_countdown_and_history(market: Server, page: Any) -> 
     expect(page.locator("#stats")).not_to_contain_text("Mark price")
 
 
-def test_a_liquidation_shows_in_the_feed(market: Server, page: Any) -> None:
+def test_a_liquidation_shows_in_the_feed(market_venue: Server, page: Any) -> None:
+    market = market_venue
     page.goto(market.base_url + f"/#{CAT}:{SYM}")
     expect(page.locator("#ws-status")).to_have_text("● live")
     expect(page.locator("#liquidations tbody")).to_have_text("No liquidations since the page opened")

@@ -8,9 +8,18 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-__all__ = ["DOCS", "expect", "login", "place", "screenshot"]
+__all__ = ["DOCS", "FUNDING", "advance", "expect", "login", "place", "screenshot"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+FUNDING = 1_800_000_000_000  # 2027-01-15 08:00:00 UTC, a funding time (every 8 h): market_venue starts 2 min before
+
+
+def advance(server: Any, ms: int) -> int:
+    """Move a stepped venue's clock by ``ms`` (everything due runs before the answer, which on a loaded machine
+    may take a while); the venue's time after it."""
+    r = server.admin_http.post("/admin/v1/clock/advance", json={"ms": ms}, timeout=120)
+    assert r.json()["code"] == "00000", r.text
+    return int(r.json()["data"]["now"])
 
 
 def screenshot(pg: Any, name: str, full_page: bool = False) -> None:

@@ -1,6 +1,8 @@
 // Account page: log in with an API key (every request signed here, in the page), then balances,
-// open orders with batch cancel, positions, order history and fills, an order ticket; live from the
-// private WebSocket (order, fill, account and position pushes).
+// open orders with batch cancel, positions (mark, unrealised PnL on mark, liquidation price, funding),
+// order history, fills and the ledger (financial records: fills, fees, funding, liquidations), an order
+// ticket; live from the private WebSocket (order, fill, account and position pushes) and the public
+// ticker of the contracts held (their mark moves the unrealised PnL).
 import {
   $, CATEGORIES, FUTURES, Feed, el, errorText, fillTable, fmtTime, publicGet, serves, sideCell, signedRequest,
   statusBadge, wsLoginArgs,
@@ -15,6 +17,7 @@ let market = null; // the public socket: the book of the ticket's instrument
 let bookArg = null;
 let orders = null;
 let historyTab = "orders";
+let held = new Map(); // "category|symbol" -> the public ticker arg watched for a position's mark
 const timers = {};
 const api = (method, path, params, body) => signedRequest(creds, method, path, params, body);
 
@@ -91,39 +94,80 @@ async function loadPositions() {
   const answers = await Promise.all(FUTURES.map((category) => api("GET", "/api/v3/position/current-position", { category })));
   const rows = [];
   const errors = [];
+  const live = new Map();
   for (const res of answers) {
     if (!res.ok) {
       errors.push(errorText(res));
       continue;
     }
     for (const p of res.data.list || []) {
-      rows.push(el("tr", {}, el("td", {}, p.category), el("td", {}, p.symbol),
+      live.set(`${p.category}|${p.symbol}`, { instType: p.category.toLowerCase(), topic: "ticker", symbol: p.symbol });
+      rows.push(el("tr", { id: `pos-${p.category}-${p.symbol}-${p.posSide}` }, el("td", {}, p.category), el("td", {}, p.symbol),
         el("td", { class: p.posSide === "short" ? "sell" : "buy" }, p.posSide), el("td", { class: "num" }, p.total),
-        el("td", { class: "num" }, p.avgPrice), el("td", { class: "num" }, p.markPrice),
-        el("td", { class: `num ${String(p.unrealisedPnl).startsWith("-") ? "sell" : "buy"}` }, p.unrealisedPnl),
-        el("td", { class: "num" }, `${p.leverage}x`), el("td", { class: "num" }, p.liquidationPrice)));
+        el("td", { class: "num" }, p.avgPrice), el("td", { class: "num mark" }, p.markPrice),
+        el("td", { class: `num upnl ${String(p.unrealisedPnl).startsWith("-") ? "sell" : "buy"}` }, p.unrealisedPnl),
+        el("td", { class: "num" }, `${p.leverage}x`), el("td", { class: "num liq" }, p.liquidationPrice && p.liquidationPrice !== "0" ? p.liquidationPrice : "–"),
+        el("td", { class: "num" }, p.positionBalance), el("td", { class: "num funding" }, p.totalFunding || "0")));
     }
   }
   fillTable($("#positions tbody"), rows, errors.length ? errors.join("; ") : "No open positions");
+  watchMarks(live);
+}
+
+/** Follow the public ticker of every contract held: a new mark re-reads the positions (PnL on mark). */
+function watchMarks(live) {
+  if (!market) market = new Feed("/v3/ws/public");
+  for (const [key, arg] of held) if (!live.has(key)) market.unsubscribe(arg);
+  for (const [key, arg] of live) {
+    if (held.has(key)) continue;
+    let mark = null;
+    market.subscribe(arg, (_a, data) => {
+      const next = data.length ? data[0].markPrice : null;
+      if (next && mark !== null && next !== mark) later("positions", loadPositions, 500);
+      if (next) mark = next;
+    });
+  }
+  held = live;
 }
 
 // ---- history and fills -------------------------------------------------------------------------------------------
 const HISTORY_HEAD = ["Time", "Category", "Symbol", "Side", "Type", "Price", "Qty", "Filled", "Avg price", "Status", "Order ID"];
 const FILLS_HEAD = ["Time", "Category", "Symbol", "Side", "Price", "Qty", "Value", "Fee", "Role", "Order ID"];
+const LEDGER_HEAD = ["Time", "Symbol", "Coin", "Type", "Amount", "Fee", "Balance"]; // the category is the select's
+const TABS = ["orders", "fills", "ledger"];
+const LEDGER_TYPES = { // the Bitget record types of funding and liquidation, in words
+  CONTRACT_MAIN_SETTLE_FEE_USER_OUT: "funding paid", CONTRACT_MAIN_SETTLE_FEE_USER_IN: "funding received",
+  LIQ_FEE: "liquidation fee", LIQ_FUND_IN: "covered by the insurance fund",
+};
+
+function ledgerRows(list) {
+  return list.map((r) => el("tr", { class: "ledger-row" }, el("td", { class: "muted" }, fmtTime(r.ts)),
+    el("td", {}, r.symbol), el("td", {}, r.coin),
+    el("td", { class: "mono" }, r.type, LEDGER_TYPES[r.type] || r.type.startsWith("BURST_")
+      ? el("span", { class: "muted" }, ` ${LEDGER_TYPES[r.type] || "liquidation"}`) : ""),
+    el("td", { class: `num ${String(r.amount).startsWith("-") ? "sell" : ""}` }, r.amount), el("td", { class: "num" }, r.fee),
+    el("td", { class: "num" }, r.balance)));
+}
 
 async function loadHistory() {
   const table = $("#history");
   const category = $("#history-category").value;
-  const head = historyTab === "orders" ? HISTORY_HEAD : FILLS_HEAD;
+  const head = { orders: HISTORY_HEAD, fills: FILLS_HEAD, ledger: LEDGER_HEAD }[historyTab];
   table.tHead.replaceChildren(el("tr", {}, head.map((h) => el("th", {}, h))));
-  const res = historyTab === "orders"
-    ? await api("GET", "/api/v3/trade/history-orders", { category, limit: 50 })
-    : await api("GET", "/api/v3/trade/fills", { category, limit: 50 });
+  const tab = historyTab;
+  const res = tab === "orders" ? await api("GET", "/api/v3/trade/history-orders", { category, limit: 50 })
+    : tab === "fills" ? await api("GET", "/api/v3/trade/fills", { category, limit: 50 })
+      : await api("GET", "/api/v3/account/financial-records", { category, limit: 100 });
+  if (tab !== historyTab) return;
   if (!res.ok) {
     fillTable(table.tBodies[0], [], errorText(res));
     return;
   }
   const list = res.data.list || [];
+  if (tab === "ledger") {
+    fillTable(table.tBodies[0], ledgerRows(list), `No ${category} records`);
+    return;
+  }
   const rows = historyTab === "orders"
     ? list.map((o) => el("tr", {}, el("td", { class: "muted" }, fmtTime(o.updatedTime || o.createdTime)), el("td", {}, o.category),
       el("td", {}, o.symbol), sideCell(o.side), el("td", {}, o.orderType), el("td", {}, o.price), el("td", {}, o.qty),
@@ -137,8 +181,13 @@ async function loadHistory() {
 
 function setTab(tab) {
   historyTab = tab;
-  $("#tab-orders").setAttribute("aria-selected", String(tab === "orders"));
-  $("#tab-fills").setAttribute("aria-selected", String(tab === "fills"));
+  for (const t of TABS) $(`#tab-${t}`).setAttribute("aria-selected", String(tab === t));
+  // the ledger also has the records of no product (deposits: OTHER)
+  const select = $("#history-category");
+  const keep = select.value;
+  const cats = tab === "ledger" ? [...CATEGORIES, "OTHER"] : CATEGORIES;
+  select.replaceChildren(...cats.map((c) => el("option", { value: c }, c)));
+  select.value = cats.includes(keep) ? keep : CATEGORIES[0];
   loadHistory();
 }
 
@@ -239,6 +288,8 @@ function start() {
   $("#history-category").addEventListener("change", loadHistory);
   $("#tab-orders").addEventListener("click", () => setTab("orders"));
   $("#tab-fills").addEventListener("click", () => setTab("fills"));
+  $("#tab-ledger").addEventListener("click", () => setTab("ledger"));
+  serves("/api/v3/account/financial-records").then((yes) => { $("#tab-ledger").hidden = !yes; });
   loadHistory();
   loadInstruments();
   feed = new Feed("/v3/ws/private", {
@@ -252,8 +303,14 @@ function start() {
     for (const o of data) orders.push(o);
     later("history", loadHistory, 400);
   });
-  feed.subscribe(arg("account"), (_a, data) => accountPush(data));
-  feed.subscribe(arg("position"), () => later("positions", loadPositions, 300));
+  feed.subscribe(arg("account"), (_a, data) => {
+    accountPush(data);
+    if (historyTab === "ledger") later("history", loadHistory, 400); // funding moves a balance without a fill
+  });
+  feed.subscribe(arg("position"), () => {
+    later("positions", loadPositions, 300);
+    if (historyTab === "ledger") later("history", loadHistory, 400);
+  });
   feed.subscribe(arg("fill"), () => later("history", loadHistory, 400));
 }
 
