@@ -110,7 +110,9 @@ class Venue:
         env = {**os.environ, "UTAEX_ADMIN_TOKEN": ADMIN}
         cmd = [*pin(cpu), sys.executable, "-m", "utaex", "serve", "--port", str(self.port), "--data-dir",
                str(tmp / name), "--no-rate-limit", "--config", str(cfg), "--market", market, *extra]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = tmp / f"{name}.log"
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
         wait_ready(self.base, self.proc)
         self.admin = httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
         if creds is None:  # a replica follows the primary's users
@@ -157,7 +159,10 @@ class Venue:
                     batch = queue.pop()
                     _, path, headers, body = self.signed("POST", "/api/v3/trade/place-batch", batch)
                     async with session.post(path, headers=headers, data=body) as r:
-                        data = (await r.json())["data"]
+                        answer = await r.json()
+                    data = answer["data"]
+                    if data is None:
+                        raise SystemExit(f"place-batch failed: {answer}\n{self.log.read_text()[-3000:]}")
                     ids.extend(d["orderId"] for d in data if d["orderId"])
             await asyncio.gather(*(worker() for _ in range(32)))
         return ids
@@ -327,17 +332,19 @@ def read_load(replica: Venue, tmp: Path, conns: int = 16) -> Iterator[Callable[[
 
 
 def replicated(args: argparse.Namespace) -> None:
-    """Side by side in one run: local journal only, ``--journal nats://`` with an idle replica, and the same
-    with a read load on the replica (cancel-batch of 20 at 32 connections, req/s and p99)."""
+    """Side by side in one run (cancel-batch of 20 at 32 connections, req/s and p99): local journal only;
+    ``--journal nats://`` with no follower; a primary with a replica following it; the same primary while
+    wrk sends reads (order book, tickers, assets) to its replica."""
     seconds = 2.0 if args.quick else 4.0
     runs = args.runs or (1 if args.quick else 3)
     stream = f"bench_{os.getpid()}_{int(time.time())}"
-    url = f"{args.nats}/{stream}"
+    url = f"{args.nats}/{stream}?lease={args.lease}"
     results: dict[str, list[dict[str, float]]] = {}
     reads: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="utaex-bench-") as d:
         tmp = Path(d)
         local = Venue(tmp, name="local")
+        alone = Venue(tmp, "--journal", url.replace(stream, stream + "_alone"), name="alone")  # no follower
         primary = Venue(tmp, "--journal", url, name="primary")
         replica = Venue(tmp, "--journal", url, "--role", "replica", cpu=1, creds=primary.creds, name="replica")
 
@@ -350,8 +357,8 @@ def replicated(args: argparse.Namespace) -> None:
             with read_load(replica, tmp) as during:
                 offset = 0
                 for _ in range(runs):
-                    for key, venue, load in (("local", local, None), ("nats", primary, None),
-                                             ("nats+replica-reads", primary, during)):
+                    for key, venue, load in (("local", local, None), ("nats", alone, None),
+                                             ("nats+replica", primary, None), ("nats+replica-reads", primary, during)):
                         results.setdefault(key, []).append(
                             bench_workload(venue, "cancel-batch", 32, seconds, tmp, offset, load, args.expected,
                                            ready=caught_up))
@@ -363,9 +370,10 @@ def replicated(args: argparse.Namespace) -> None:
                 time.sleep(0.2)
             hashes.add(replica.audit()["stateHash"])
         finally:
-            for v in (replica, primary, local):
+            for v in (replica, primary, alone, local):
                 v.stop()
             asyncio.run(drop_stream(args.nats, stream))
+            asyncio.run(drop_stream(args.nats, stream + "_alone"))
 
     def med(key: str, field: str) -> float:
         return statistics.median(r[field] for r in results[key])
@@ -378,9 +386,11 @@ def replicated(args: argparse.Namespace) -> None:
         "local_rps": round(med("local", "rps")), "local_p99_ms": med("local", "p99_ms"),
         "nats_rps": round(med("nats", "rps")), "nats_p99_ms": med("nats", "p99_ms"),
         "nats_share_of_local": round(med("nats", "rps") / med("local", "rps"), 3),
+        "nats_with_replica_rps": round(med("nats+replica", "rps")),
+        "nats_with_replica_p99_ms": med("nats+replica", "p99_ms"),
         "nats_with_replica_reads_rps": round(med("nats+replica-reads", "rps")),
         "nats_with_replica_reads_p99_ms": med("nats+replica-reads", "p99_ms"),
-        "write_rps_ratio_reads_vs_none": round(med("nats+replica-reads", "rps") / med("nats", "rps"), 3),
+        "write_rps_ratio_reads_vs_none": round(med("nats+replica-reads", "rps") / med("nats+replica", "rps"), 3),
         "replica_read_rps": round(statistics.median(r.get("rps", 0) for r in reads)) if reads else 0,
         "replica_hash_equal": len(hashes) == 1,
         "runs": runs, "phase_seconds": seconds,
@@ -435,6 +445,7 @@ def main() -> None:
     ap.add_argument("--expected", type=int, default=None, help="req/s the set-up sizes a phase for")
     ap.add_argument("--market-compare", action="store_true",
                     help="only cancel-batch, with the market simulator off and on side by side")
+    ap.add_argument("--lease", type=float, default=5.0, help="lease TTL (s) for --replicated")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
