@@ -164,7 +164,8 @@ class Engine:
         result = self._handlers[type(cmd)](cmd)
         if self.strategies.busy:
             triggers.after_step(self)
-        if self._positions_touched:
+        futures_step = bool(self._positions_touched)  # only a futures fill can take a balance below 0
+        if futures_step:
             positions = self.positions
             for uid, cat, sym in sorted(self._positions_touched):
                 for side in (E.LONG, E.SHORT):
@@ -183,10 +184,11 @@ class Engine:
                 books.clear()
         touched = self.touched
         if touched:
-            for uid in touched:
-                acct = self.accounts.get(uid)
-                if acct is not None and any(a.balance < 0 for a in acct.assets.values()):
-                    liquidation.cover_deficits(self, {uid})
+            if futures_step:
+                for uid in touched:
+                    acct = self.accounts.get(uid)
+                    if acct is not None and any(a.balance < 0 for a in acct.assets.values()):
+                        liquidation.cover_deficits(self, {uid})
             if len(touched) == 1:
                 events.append(AccountEvent(touched.pop()))
             else:
