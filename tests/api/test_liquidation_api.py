@@ -103,6 +103,13 @@ def test_twenty_x_long_is_liquidated_when_the_price_drops_twelve_percent(stepped
     reserve = trader.get("/api/v3/market/risk-reserve", category=CAT, symbol=SYM)
     assert reserve == {"totalBalance": "", "coin": "USDT", "riskReserveRecords": [
         {"type": "", "amount": "-1180.304", "balance": "-1180.304", "ts": str(now - now % 86_400_000)}]}
+    replayed = stepped.admin_http.get("/admin/v1/audit", params={"replay": "1"}).json()["data"]
+    assert replayed["replayHash"] == replayed["stateHash"]  # the journal's market ticks replay to this state
+    stepped.stop()
+    stepped.start()
+    after = stepped.admin("GET", "/admin/v1/audit")
+    assert (after["stateHash"], after["insuranceFund"], after["problems"]) == (
+        replayed["stateHash"], {"USDT": "-1180.304"}, [])
 
 
 def test_funding_is_paid_and_received_at_the_interval(stepped: Server) -> None:
