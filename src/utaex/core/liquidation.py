@@ -105,13 +105,50 @@ def liquidation_price(eng: Engine, inst: Instrument, pos: Position) -> int:
 
 
 def check(eng: Engine) -> None:
-    """Liquidate every account whose equity in a settle coin fell below its maintenance margin."""
-    for uid in sorted(eng.user_positions):
-        if not any(p.qty for p in eng.user_positions[uid].values()):
-            continue
-        for coin, (equity, mm) in sorted(exposure(eng, uid).items()):
-            if mm > 0 and equity < mm:
-                liquidate(eng, uid, coin, mm)
+    """Liquidate every account whose equity in a settle coin fell below its maintenance margin.
+
+    A first pass finds the accounts at risk at this tick's marks (one mark per instrument, sums that do not
+    depend on the order of the positions); they are then liquidated in (uid, coin) order, each checked
+    again first (an earlier liquidation of the same tick may have filled its orders)."""
+    by_key = eng.instruments.by_key
+    marks: dict[tuple[str, str], int] = {}
+    at_risk: list[tuple[int, str]] = []
+    for uid, mine in eng.user_positions.items():
+        sums: dict[str, list[int]] | None = None
+        for (cat, sym, side), pos in mine.items():
+            qty = pos.qty
+            if not qty:
+                continue
+            key = (cat, sym)
+            inst = by_key[key]
+            mark = marks.get(key)
+            if mark is None:
+                mark = marks[key] = mark_price(eng, inst)
+            k = inst.value_per_tick_lot
+            price = mark or pos.cost // (qty * k)  # as position_mark: the entry before any price
+            value = qty * price * k
+            if inst.kind == "linear":  # unrealised() and maintenance(), inlined for the common case
+                gain = value - pos.cost if side == E.LONG else pos.cost - value
+                mm = ceil_div(value * inst.tier_of(value).mmr_e8, E8)
+            else:
+                gain, mm = unrealised(inst, pos, price), maintenance(inst, pos, price)
+            if sums is None:
+                sums = {}
+            acc = sums.get(inst.settle)
+            if acc is None:
+                acc = sums[inst.settle] = [0, 0]
+            acc[0] += gain
+            acc[1] += mm
+        if sums:
+            assets = eng.accounts[uid].assets
+            for coin, (gain, mm) in sums.items():
+                asset = assets.get(coin)
+                if mm > 0 and (asset.balance if asset is not None else 0) + gain < mm:
+                    at_risk.append((uid, coin))
+    for uid, coin in sorted(at_risk):
+        equity, mm = exposure(eng, uid).get(coin, (0, 0))
+        if mm > 0 and equity < mm:
+            liquidate(eng, uid, coin, mm)
 
 
 def liquidate(eng: Engine, uid: int, coin: str, mm: int) -> None:
