@@ -411,6 +411,12 @@ async def drop_stream(server: str, stream: str) -> None:
         await nc.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def market_compare(runs: int, seconds: float) -> None:
     """cancel-batch@32 with the simulator off and on, side by side (alternating fresh venues)."""
     results: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
@@ -421,18 +427,25 @@ def market_compare(runs: int, seconds: float) -> None:
                 (tmp / f"{market}-{run}").mkdir()
                 venue = Venue(tmp / f"{market}-{run}", market=market)
                 try:
-                    time.sleep(2.0)  # the market's agents are quoting and trading before the phase
+                    cpu0, t0 = cpu_seconds(venue.proc.pid), time.monotonic()
+                    time.sleep(5.0)  # idle: what the venue burns by itself (the agents, with the market on)
+                    idle_share = (cpu_seconds(venue.proc.pid) - cpu0) / (time.monotonic() - t0)
                     results[market].append(bench_workload(venue, "cancel-batch", 32, seconds, tmp, 7919 * run))
+                    results[market][-1]["idle_cpu_share"] = idle_share
                 finally:
                     venue.stop()
     med = {m: statistics.median(r["rps"] for r in rows) for m, rows in results.items()}
+    idle = {m: statistics.median(r["idle_cpu_share"] for r in rows) for m, rows in results.items()}
     for m in ("off", "on"):
         p99 = statistics.median(r["p99_ms"] for r in results[m])
-        print(f"cancel-batch@32 market {m:<4}{med[m]:>10.0f} req/s  p99 {p99:.2f} ms  "
+        print(f"cancel-batch@32 market {m:<4}{med[m]:>10.0f} req/s  p99 {p99:.2f} ms  idle CPU {idle[m]:.3f}  "
               f"runs {[round(r['rps']) for r in results[m]]}")
+    ratios = [on["rps"] / off["rps"] for off, on in zip(results["off"], results["on"], strict=True)]
     print(json.dumps({"cancel_batch20_rps_market_off": round(med["off"]), "cancel_batch20_rps_market_on":
-                      round(med["on"]), "ratio_on_off": round(med["on"] / med["off"], 3), "runs": runs,
-                      "phase_seconds": seconds}))
+                      round(med["on"]), "ratio_on_off": round(med["on"] / med["off"], 3),
+                      "ratio_per_pair_median": round(statistics.median(ratios), 3),
+                      "idle_cpu_share_off": round(idle["off"], 3), "idle_cpu_share_on": round(idle["on"], 3),
+                      "runs": runs, "phase_seconds": seconds}))
 
 
 def main() -> None:

@@ -11,6 +11,12 @@ minute of wall time. Prints a table and, last, one JSON line. Results: docs/mark
 
 from __future__ import annotations
 
+import sys
+
+# bench/http.py is named like the stdlib ``http`` package: keep this folder off the import path.
+if sys.path and sys.path[0] and __file__.startswith(sys.path[0]):
+    sys.path.pop(0)
+
 import argparse
 import itertools
 import json
@@ -18,7 +24,6 @@ import math
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -89,6 +94,7 @@ def main() -> None:
             t0 = time.monotonic()
             start = int(http.get("/admin/v1/clock").json()["data"]["now"])
             mids: list[float] = []
+            index: list[float] = []
             spreads: list[float] = []
             depth: list[float] = []
             sizes: dict[str, float] = {}
@@ -100,6 +106,8 @@ def main() -> None:
                     mids.append((bid + ask) / 2)
                     spreads.append((ask - bid) / ((ask + bid) / 2) * 1e4)
                     depth.append(sum(float(p) * float(s) for p, s in book["b"][:10] + book["a"][:10]))
+                t = http.get("/api/v3/market/tickers", params={"category": "USDT-FUTURES", "symbol": "BTCUSDT"})
+                index.append(float(t.json()["data"][0]["indexPrice"]))
                 for f in http.get("/api/v3/market/fills", params={**q, "limit": 100}).json()["data"]:
                     sizes[f["execId"]] = float(f["size"]) * float(f["price"])
             wall = time.monotonic() - t0
@@ -115,6 +123,8 @@ def main() -> None:
     mid_1m = mids[5::6]
     mid_rets = [math.log(b / a) for a, b in itertools.pairwise(mid_1m)]
     absr = [abs(r) for r in mid_rets]
+    idx_1m = index[5::6]
+    idx_rets = [math.log(b / a) for a, b in itertools.pairwise(idx_1m)]
     facts: dict[str, Any] = {
         "simulated_minutes": minutes,
         "wall_seconds": round(wall, 1),
@@ -122,6 +132,9 @@ def main() -> None:
         "trades": len(sizes),
         "kurtosis_1m_trade_returns": round(kurtosis(rets), 2),
         "kurtosis_1m_mid_returns": round(kurtosis(mid_rets), 2),
+        "kurtosis_1m_index_returns": round(kurtosis(idx_rets), 2),
+        "acf_abs_1m_index_returns_lag1_5": round(statistics.fmean(autocorr([abs(r) for r in idx_rets], k)
+                                                                  for k in range(1, 6)), 3),
         "acf1_1m_mid_returns": round(autocorr(mid_rets, 1), 3),
         "acf1_1m_trade_returns": round(autocorr(rets, 1), 3),
         "acf_abs_1m_mid_returns_lag1_5": round(statistics.fmean(autocorr(absr, k) for k in range(1, 6)), 3),

@@ -33,10 +33,10 @@ class OracleSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     price: str  # start reference price (decimal)
     volatility: NonNeg = 0.6  # annualised volatility of the log price
     drift: float = 0.0  # annualised drift of the log price
-    garchAlpha: Unit = 0.02  # volatility clustering: weight of the last squared shock (per tick)
-    garchBeta: Unit = 0.977  # volatility clustering: persistence of the variance (alpha + beta < 1)
-    jumpsPerHour: NonNeg = 2.0  # Poisson rate of price jumps
-    jumpSigma: NonNeg = 0.003  # standard deviation of a jump's log size
+    garchAlpha: Unit = 0.08  # volatility clustering: weight of the last squared shock (per tick)
+    garchBeta: Unit = 0.915  # volatility clustering: persistence of the variance (alpha + beta < 1)
+    jumpsPerHour: NonNeg = 3.0  # Poisson rate of price jumps
+    jumpSigma: NonNeg = 0.004  # standard deviation of a jump's log size
     file: str = ""  # a CSV of trades or candles to replay instead of the random walk
 
 
