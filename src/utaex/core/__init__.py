@@ -1,5 +1,10 @@
-"""The exchange core: pure, deterministic, single-threaded; ``Engine.apply`` is the only door."""
+"""The exchange core: pure, deterministic, single-threaded; ``Engine.apply`` is the only door.
 
+``COMPILED`` names the modules this process runs from their Cython build (see ``_native``); empty when
+everything runs as pure Python (no compiler at install, or ``UTAEX_PURE=1``).
+"""
+
+from . import _native  # first: it decides where book, engine, ledger and trading are loaded from
 from .commands import (
     CancelAll,
     CancelBatch,
@@ -24,7 +29,10 @@ from .errors import Reject
 from .instruments import Instrument, InstrumentSet
 from .order import Order
 
+COMPILED: tuple[str, ...] = _native.compiled()
+
 __all__ = [
+    "COMPILED",
     "CancelAll",
     "CancelBatch",
     "CancelItem",
