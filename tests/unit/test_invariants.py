@@ -161,6 +161,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.known: list[Order] = []  # every order ever accepted (ids for valid and stale cancels)
         self.cancel_check: tuple[int, dict[int, bytes]] | None = None
         self.recorded: dict[tuple[int, str], int] = {}  # (uid, coin) -> sum of its financial records
+        self.last_step: tuple[Any, list[Any]] = (None, [])  # the latest command's result and events
         self.lifetimes: set[int] = set()  # position ids reported closed
 
     # ---- plumbing -----------------------------------------------------------------------------------
@@ -170,6 +171,7 @@ class EngineMachine(RuleBasedStateMachine):
         cmd = cmd_type(ts=self.ts, **kw)
         self.cmds.append(cmd)
         result, events = self.eng.apply(cmd)
+        self.last_step = (result, events)
         for ev in events:  # financial records: per (uid, coin) the running sum of the changes
             if type(ev) is LedgerEntry:
                 key = (ev.uid, ev.coin)
