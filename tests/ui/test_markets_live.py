@@ -66,6 +66,15 @@ def test_mark_index_funding_countdown_and_history(market_venue: Server, page: An
     page.locator("#ctype-market").click()
     expect(page.locator("#ctype-market")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#chart-empty")).to_have_text("")
+
+    # ten more minutes of the market, a minute at a time: the picture of a living market in the README
+    for _ in range(10):
+        advance(market, 60_000)
+    t = ticker(market)
+    expect(stats).to_contain_text(f"Last price{t['lastPrice']}")
+    expect(stats).to_contain_text(f"Mark price{t['markPrice']}")
+    expect(page.locator("#trades tbody tr.empty")).to_have_count(0)
+    screenshot(page, "markets-live")
     # SPOT has no mark, index or funding
     page.locator("#inst-SPOT-BTCUSDT").click()
     expect(page.locator("#funding-panel")).to_be_hidden()
@@ -95,4 +104,3 @@ def test_a_liquidation_shows_in_the_feed(market_venue: Server, page: Any) -> Non
     expect(row.locator("td").nth(2)).to_have_text("long")
     expect(row.locator("td").nth(4)).to_have_text(pos["total"])
     assert market.admin("GET", "/admin/v1/audit")["problems"] == []
-    screenshot(page, "markets-futures")

@@ -37,7 +37,8 @@ export class CandleChart {
     const plotW = w - axisW;
     const volH = this.volume ? Math.round((h - timeH) * 0.2) : 0;
     const priceH = h - timeH - volH - 6;
-    const slot = 9;
+    // 9 px a candle, wider (up to 24 px) while there are few of them
+    const slot = Math.max(9, Math.min(24, Math.floor(plotW / Math.max(1, this.candles.length))));
     const n = Math.max(1, Math.floor(plotW / slot));
     const shown = this.candles.slice(-n);
     g.font = "11px system-ui, sans-serif";
@@ -76,7 +77,7 @@ export class CandleChart {
       g.fillText(p.toFixed(decimals), plotW + 6, yy);
     }
     const x0 = plotW - shown.length * slot;
-    const body = slot - 3;
+    const body = slot - Math.max(3, Math.round(slot / 3));
     g.textBaseline = "top";
     let lastLabel = -Infinity;
     shown.forEach((k, i) => {
