@@ -46,6 +46,9 @@ def test_position_on_mark_funding_and_liquidation_in_the_ledger(market_venue: Se
         assert moved["markPrice"] != pos["markPrice"]
         expect(row.locator(".mark")).to_have_text(moved["markPrice"])
         expect(row.locator(".upnl")).to_have_text(position(trader)["unrealisedPnl"])
+        assets = trader.get("/api/v3/account/assets")  # the account's figures follow the mark as well
+        expect(page.locator("#equity")).to_have_text(
+            f"equity {assets['accountEquity']} USD · unrealised PnL {assets['unrealisedPnl']}")
 
         # the funding time passes: the long pays (rate 0.0001 > 0); the ledger and the position show it
         page.locator("#tab-ledger").click()

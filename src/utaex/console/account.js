@@ -79,6 +79,11 @@ function renderAssets(doc) {
   $("#equity").textContent = `equity ${doc.accountEquity} USD · unrealised PnL ${doc.unrealisedPnl}`;
 }
 
+async function loadAssets() {
+  const res = await api("GET", "/api/v3/account/assets");
+  if (res.ok) renderAssets(res.data);
+}
+
 function accountPush(data) {
   const a = data[0];
   if (!a) return;
@@ -123,7 +128,10 @@ function watchMarks(live) {
     let mark = null;
     market.subscribe(arg, (_a, data) => {
       const next = data.length ? data[0].markPrice : null;
-      if (next && mark !== null && next !== mark) later("positions", loadPositions, 500);
+      if (next && mark !== null && next !== mark) {
+        later("positions", loadPositions, 500);
+        later("assets", loadAssets, 500); // equity and unrealised PnL move with the mark too
+      }
       if (next) mark = next;
     });
   }
