@@ -20,10 +20,24 @@ ORDER = {"instType": "UTA", "topic": "order"}
 
 @pytest.fixture(scope="module")
 def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A venue of its own with a short idle timeout and a small per-connection send queue."""
+    """A venue of its own with a short idle timeout."""
     tmp = Path(tmp_path_factory.mktemp("ws-tight"))
     cfg = tmp / "tight.json"
-    cfg.write_text(json.dumps({"wsIdleTimeout": 2, "wsMaxQueuedFrames": 200}))
+    cfg.write_text(json.dumps({"wsIdleTimeout": 2}))
+    srv = start_server(tmp, "--no-rate-limit", "--config", str(cfg))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def bounded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A venue of its own with a small per-connection send queue (200 frames), and a close frame that may wait
+    behind a full socket for longer than the test takes: the slow client reads its close frame only once
+    everything was pushed, which on a loaded machine is many seconds after the cut (the default 5 s would
+    then drop the TCP connection without the close frame, as it should for a peer that never reads)."""
+    tmp = Path(tmp_path_factory.mktemp("ws-bounded"))
+    cfg = tmp / "bounded.json"
+    cfg.write_text(json.dumps({"wsMaxQueuedFrames": 200, "wsCloseTimeout": 600}))
     srv = start_server(tmp, "--no-rate-limit", "--config", str(cfg))
     yield srv
     srv.stop()
@@ -34,46 +48,60 @@ def close_of(frame: tuple[int, bytes] | None) -> tuple[int, str]:
     return int.from_bytes(frame[1][:2], "big"), frame[1][2:].decode()
 
 
-def test_slow_consumer_is_disconnected_and_others_are_unaffected(tight: Server) -> None:
-    creds = tight.new_user()
-    slow = RawWs(tight, rcvbuf=4096)  # a client that stops reading after subscribing
+def kernel_send_buffer_max() -> int:
+    """The most a TCP socket's send buffer grows to here (tcp_wmem's maximum; Linux's default is 4 MiB)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
+    except (OSError, ValueError, IndexError):
+        return 4 << 20
+
+
+MIN_ORDER_FRAME = 700  # bytes: an order push is ~780 (checked below, so the sizing cannot silently go stale)
+
+
+def test_slow_consumer_is_disconnected_and_others_are_unaffected(bounded: Server) -> None:
+    creds = bounded.new_user()
+    # Unambiguously slow: it never reads after subscribing, while twice what the server's socket buffer can
+    # hold is pushed to it (the client's own receive buffer is pinned small); so the server's queue for it
+    # must overflow, whatever the machine's speed. It keeps sending pings: it is slow, not idle.
+    rounds = -(-2 * kernel_send_buffer_max() // (40 * MIN_ORDER_FRAME))  # 300 with Linux's defaults
+    slow = RawWs(bounded, rcvbuf=4096)
     try:
         slow.send_text(login_frame(creds))
         assert slow.json()["event"] == "login"
         slow.send_text(json.dumps({"op": "subscribe", "args": [ORDER]}))
         assert slow.json()["event"] == "subscribe"
-        if True:
 
-            async def main() -> list[str]:
-                c = AsyncRest(tight, creds)
-                async with open_ws(tight) as fast:
-                    await login(fast, creds)
-                    await subscribe(fast, ORDER)
-                    total = 300 * 40  # 12000 order pushes, ~8 MB: more than the kernel buffers (4 MB) hold
-                    reader = asyncio.ensure_future(collect_orders(fast, total, timeout=30))
-                    expected: list[str] = []
-                    for round_ in range(300):
-                        placed = await c.place_batch("SPOT", "ETHUSDT", "buy", "0.01",
-                                                     [f"{100 + k}.{round_ % 10}" for k in range(20)])
-                        items = [{"category": "SPOT", "symbol": "ETHUSDT", "orderId": p["orderId"]} for p in placed]
-                        await c.post("/api/v3/trade/cancel-batch", items)
-                        expected += [p["orderId"] for p in placed] * 2  # live, then cancelled
-                        slow.send_text("ping")  # it keeps talking, it just does not read
-                        await fast.send("ping")  # every round: the idle timeout of this venue is 2 s, and
-                        # a loaded machine can take longer than that for a few rounds
-                    got = await reader
-                    assert [d["orderId"] for d in got] == expected  # everything, in order
-                    await fast.send("ping")
-                    assert (await collect(fast, lambda g: "pong" in g))[-1] == "pong"
-                await c.aclose()
-                return expected
+        async def main() -> list[str]:
+            c = AsyncRest(bounded, creds)
+            async with open_ws(bounded) as fast:
+                await login(fast, creds)
+                await subscribe(fast, ORDER)
+                total = rounds * 40
+                # the other consumer is judged by content (everything, in order); the deadline only ends a hang
+                reader = asyncio.ensure_future(collect_orders(fast, total, timeout=240))
+                expected: list[str] = []
+                for round_ in range(rounds):
+                    placed = await c.place_batch("SPOT", "ETHUSDT", "buy", "0.01",
+                                                 [f"{100 + k}.{round_ % 10}" for k in range(20)])
+                    items = [{"category": "SPOT", "symbol": "ETHUSDT", "orderId": p["orderId"]} for p in placed]
+                    await c.post("/api/v3/trade/cancel-batch", items)
+                    expected += [p["orderId"] for p in placed] * 2  # live, then cancelled
+                    slow.send_text("ping")
+                got = await reader
+                assert [d["orderId"] for d in got] == expected  # everything, in order
+                await fast.send("ping")
+                assert (await collect(fast, lambda g: "pong" in g, timeout=30))[-1] == "pong"
+            await c.aclose()
+            return expected
 
-            expected = asyncio.run(main())
-        frames = slow.frames(timeout=3)
+        expected = asyncio.run(main())
+        frames = slow.frames(timeout=30)  # stops at the close frame
         code, reason = close_of(frames[-1] if frames else None)
         assert code == 1013 and "slow consumer" in reason, (code, reason)
-        received = [json.loads(p)["data"][0]["orderId"] for op, p in frames[:-1]
-                    if op == 1 and b'"topic":"order"' in p]
+        pushed = [p for op, p in frames[:-1] if op == 1 and b'"topic":"order"' in p]
+        assert min(len(p) for p in pushed) >= MIN_ORDER_FRAME
+        received = [json.loads(p)["data"][0]["orderId"] for p in pushed]
         assert 0 < len(received) < len(expected) and received == expected[:len(received)]  # a clean prefix, then cut
     finally:
         slow.close()

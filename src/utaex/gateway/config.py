@@ -39,6 +39,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     wsSubscribeRequestsPerHour: Positive = 240
     wsMaxChannels: Positive = 1000
     wsMaxQueuedFrames: Positive = 20_000
+    wsCloseTimeout: Seconds = 5.0
     wsMarketInterval: Seconds = 0.05
     httpRequestTimeout: Seconds = 5.0
     httpMaxConnectionsPerIp: Positive = 100

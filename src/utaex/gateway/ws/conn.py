@@ -10,7 +10,8 @@ Invariants:
   straight to the transport (one write per batch, not per frame), honouring the transport's
   pause/resume flow control. Under any other ASGI server each payload goes through ``send``.
 - After ``close`` nothing more is written; the writer task ends. A peer whose socket stays full
-  for ``CLOSE_TIMEOUT`` seconds after the close was queued is dropped without the handshake.
+  for ``close_timeout`` seconds (``wsCloseTimeout``, default ``CLOSE_TIMEOUT``) after the close was queued is
+  dropped without the handshake.
 - Injected faults (gateway/faults.py): ``send_later`` holds a batch for a delay (``ws_delay``) in a
   per-connection FIFO; while anything is held, every later frame queues behind it, so frames are never
   reordered. ``drop`` (``ws_drop``, ``lost_reply``) closes the TCP connection without a close frame,
@@ -45,15 +46,16 @@ def _fast_protocol(send: Any) -> Any:
 
 class Connection:
     __slots__ = ("_delayed", "_detour", "_queue", "_queued", "_send", "_wake", "_writer", "addr", "api",
-                 "close_reason", "closed", "conn_id", "dropping", "fault_frames", "last_seen", "max_queue", "msg_times",
-                 "private", "proto", "sub_times", "subs", "tasks")
+                 "close_reason", "close_timeout", "closed", "conn_id", "dropping", "fault_frames", "last_seen",
+                 "max_queue", "msg_times", "private", "proto", "sub_times", "subs", "tasks")
 
     def __init__(self, send: Any, addr: str, private: bool, max_queue: int, msgs_per_s: int = 10,
-                 subs_per_hour: int = 240) -> None:
+                 subs_per_hour: int = 240, close_timeout: float = CLOSE_TIMEOUT) -> None:
         self._send = send
         self.addr = addr
         self.private = private
         self.max_queue = max_queue
+        self.close_timeout = close_timeout
         self.proto = _fast_protocol(send)
         self.api: Any = None  # ApiKey once logged in
         self.conn_id = secrets.token_hex(8)  # the login answer's ``connId``
@@ -242,7 +244,7 @@ class Connection:
             log.info("closing ws connection from %s: %d %s", self.addr, code, reason)
         try:  # a peer that reads nothing never lets the close frame out: drop it after a while
             await asyncio.wait_for(self._send({"type": "websocket.close", "code": code, "reason": reason[:120]}),
-                                   CLOSE_TIMEOUT)
+                                   self.close_timeout)
         except TimeoutError:
             if self.proto is not None:
                 self.proto.transport.abort()

@@ -31,7 +31,7 @@ from ..faults import Faults
 from ..venue import Push, Venue
 from . import chaos, docs, liquidation
 from .chaos import channel_of
-from .conn import Connection
+from .conn import CLOSE_TIMEOUT, Connection
 from .frames import Batch, push, push_prefix
 from .market import MarketFeeds
 
@@ -60,6 +60,7 @@ class Limits:
         self.subs_per_hour = int(config.get("wsSubscribeRequestsPerHour", 240))
         self.max_channels = int(config.get("wsMaxChannels", 1000))
         self.max_queue = int(config.get("wsMaxQueuedFrames", 20_000))
+        self.close_timeout = float(config.get("wsCloseTimeout", CLOSE_TIMEOUT))
         self.market_interval_s = float(config.get("wsMarketInterval", 0.05))
 
 

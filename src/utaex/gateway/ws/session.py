@@ -71,7 +71,7 @@ class WsEndpoint:
         client = scope.get("client")
         lim = self.hub.limits
         conn = Connection(send, client[0] if client else "", private, lim.max_queue, lim.msgs_per_s,
-                          lim.subs_per_hour)
+                          lim.subs_per_hour, lim.close_timeout)
         conn.last_seen = time.monotonic()
         refusal = self.hub.admit(conn.addr)
         if refusal is not None:
