@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .base import ENDED_STATUSES, StoreError
-from .sqlite import BAR_TABLES, SQLiteHistoryStore, _bar_rows, _BarOverlay, _Overlay, _RecordOverlay
+from .overlay import BAR_TABLES, _bar_rows, _BarOverlay, _Overlay, _RecordOverlay
+from .sqlite import SQLiteHistoryStore
 
 __all__ = ["SCHEMA_VERSION", "PostgreSQLHistoryStore"]
 

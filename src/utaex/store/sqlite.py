@@ -7,18 +7,8 @@ rebuilds/refreshes store rows from journal replay (``put_order`` / ``put_fill``)
 
 Invariants:
 
-* Every row ever put is, at any instant, in exactly one of: the *dirty* overlay (put, not yet taken
-  by the writer), the *in-flight* overlay (taken, being written) or the committed database, or in
-  several of them with the newer version in the earlier place (dirty before in-flight before disk).
-  The writer swaps dirty -> in-flight under the lock, commits the batch in one transaction with
-  ``executemany``, and only then (under the lock) drops the in-flight overlay, so a row leaves the
-  overlay only once its version, or a newer one, is committed.
-* Readers snapshot the overlay (under the lock) *before* querying SQLite. A row missing from that
-  snapshot was committed before the snapshot, so the query (a later read transaction) sees it: no
-  row is ever invisible. Where a key is in both, the overlay version wins.
-* Overlays are keyed by uid first, so a query only ever looks at its own user's buffered rows.
-* Memory is bounded: when ``max_pending`` distinct keys are dirty, ``put_*`` waits for the writer
-  to take the batch (backpressure); repeated puts of one key coalesce into one row.
+* The buffered overlay in front of the database and its writer thread are ``overlay.py``'s
+  (``BufferedHistoryStore``, with the invariants of what is buffered and when it becomes visible).
 * Reads on the event-loop thread are index scans pinned with ``INDEXED BY`` and ``LIMIT <= 101``.
 * One connection per role: the writer process owns its own; readers share one (serialised by a
   lock); ``prune`` opens a short-lived one and deletes in small transactions.
@@ -31,7 +21,6 @@ import itertools
 import multiprocessing
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -39,7 +28,17 @@ from pathlib import Path
 import msgspec
 
 from ..core.enums import CATEGORIES
-from .base import ENDED_STATUSES, BarRow, HistoryStore, StoreError, clamp_limit, parse_cursor
+from .base import ENDED_STATUSES, BarRow, StoreError, clamp_limit, parse_cursor
+from .overlay import (
+    BAR_TABLES,
+    BufferedHistoryStore,
+    _bar_rows,
+    _bar_table,
+    _BarOverlay,
+    _Overlay,
+    _RecordOverlay,
+    _Row,
+)
 
 __all__ = ["SQLiteHistoryStore"]
 
@@ -118,7 +117,6 @@ _UPSERT_RECORD = (
     "INSERT INTO records (uid, kind, id, category, symbol, coin, type, created, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (uid, kind, id) DO UPDATE SET doc = excluded.doc"
 )
-BAR_TABLES = {60_000: "bars", 3_600_000: "hour_bars"}  # bar span (ms) -> table
 _UPSERT_BAR = (
     "INSERT INTO {table} (category, symbol, ts, o, h, l, c, vol, turnover, last_exec)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -127,16 +125,6 @@ _UPSERT_BAR = (
 )
 _BAR_COLUMNS = "ts, o, h, l, c, vol, turnover, last_exec"
 _PRUNE_CHUNK = 2000
-
-# Overlay row layouts (the insert statements' column order, so a batch goes to executemany as is).
-# order: (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
-# fill:  (uid, exec_id, order_id, category, symbol, created, doc)
-# record: (uid, kind, id, category, symbol, coin, type, created, doc), overlaid per (uid, kind) by id
-# bar:   (category, symbol, ts, o, h, l, c, vol, turnover as text, last_exec)
-_Row = tuple
-_Overlay = dict[int, dict[int, _Row]]  # uid -> key (order_id / exec_id) -> row
-_BarOverlay = dict[tuple[str, str, str], dict[int, _Row]]  # (table, category, symbol) -> ts -> row
-_RecordOverlay = dict[tuple[int, str], dict[int, _Row]]  # (uid, kind) -> id -> row
 
 
 def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
@@ -147,48 +135,8 @@ def _connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connectio
     return conn
 
 
-class SQLiteHistoryStore(HistoryStore):
-    """History store on one SQLite file (see the module and ``HistoryStore`` docstrings).
-
-    ``max_pending`` bounds the dirty overlay (distinct keys) before ``put_*`` waits for the writer;
-    ``linger`` is how long the idle writer waits after the first row of a small batch for more rows
-    (coalescing repeated updates of an order into one write).
-    """
-
-    def __init__(self, path: Path | str, *, max_pending: int = 50_000, linger: float = 0.002,
-                 busy: Callable[[], bool] | None = None, defer_below: int = 0) -> None:
-        self.path = Path(path)
-        #: While ``busy()`` is true and fewer than ``defer_below`` rows are pending, the writer waits:
-        #: history writes yield to the trading path under load and catch up when it is quiet.
-        self.busy = busy
-        self._defer_below = defer_below
-        self._max_pending = max(1, max_pending)
-        self._linger = max(0.0, linger)
-        self._init_db()
-        self._lock = threading.Lock()
-        self._work = threading.Condition(self._lock)  # wakes the writer
-        self._done = threading.Condition(self._lock)  # wakes flushers and backpressured putters
-        self._dirty_orders: _Overlay = {}
-        self._dirty_fills: _Overlay = {}
-        self._inflight_orders: _Overlay = {}
-        self._inflight_fills: _Overlay = {}
-        self._dirty_bars: _BarOverlay = {}
-        self._inflight_bars: _BarOverlay = {}
-        self._dirty_records: _RecordOverlay = {}
-        self._inflight_records: _RecordOverlay = {}
-        self._pending = 0  # distinct dirty keys
-        self._swap_gen = 0  # batches taken by the writer
-        self._done_gen = 0  # batches committed
-        self._flush_req = False
-        self._writer_idle = False
-        self._stopping = False
-        self._refuse: str | None = None  # why put_* is refused (closed / writer failed)
-        self._error: BaseException | None = None
-        self._rlock = threading.Lock()
-        self._closed = False  # reader connection closed
-        self._open_backend()
-        self._thread = threading.Thread(target=self._run, name=f"history-writer:{self.path.name}", daemon=True)
-        self._thread.start()
+class SQLiteHistoryStore(BufferedHistoryStore):
+    """History store on one SQLite file (see the module, ``BufferedHistoryStore`` and ``HistoryStore`` docstrings)."""
 
     # ---- backend hooks (a subclass on another database overrides these and the SQL below) ---------------
     def _open_backend(self) -> None:
@@ -223,179 +171,6 @@ class SQLiteHistoryStore(HistoryStore):
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         finally:
             conn.close()
-
-    # ---- writes (event-loop thread) ---------------------------------------------------------------
-    def put_order(self, uid: int, order_id: int, client_oid: str, category: str, symbol: str, status: str,
-                  created: int, updated: int, doc: bytes) -> None:
-        self.put_orders(((uid, order_id, client_oid, category, symbol, status, created, updated, doc),))
-
-    def put_orders(self, rows: Sequence[tuple[int, int, str, str, str, str, int, int, bytes]]) -> None:
-        with self._lock:
-            if self._pending >= self._max_pending:
-                self._wait_for_room()
-            if self._refuse is not None:
-                raise StoreError(self._refuse)
-            dirty = self._dirty_orders
-            added = 0
-            for uid, order_id, client_oid, category, symbol, status, created, updated, doc in rows:
-                per = dirty.get(uid)
-                if per is None:
-                    per = dirty[uid] = {}
-                old = per.get(order_id)
-                if old is None:
-                    added += 1
-                elif old[7] > updated:
-                    continue  # an older version arriving late never replaces a newer one
-                per[order_id] = (order_id, uid, client_oid, category, symbol, status, created, updated, doc)
-            self._pending += added
-            if self._writer_idle:
-                self._writer_idle = False
-                self._work.notify()
-
-    def put_fill(self, uid: int, exec_id: int, order_id: int, category: str, symbol: str, created: int,
-                 doc: bytes) -> None:
-        row = (uid, exec_id, order_id, category, symbol, created, doc)
-        with self._lock:
-            if self._pending >= self._max_pending:
-                self._wait_for_room()
-            if self._refuse is not None:
-                raise StoreError(self._refuse)
-            per = self._dirty_fills.get(uid)
-            if per is None:
-                per = self._dirty_fills[uid] = {}
-            if exec_id not in per:
-                self._pending += 1
-            per[exec_id] = row
-            if self._writer_idle:
-                self._writer_idle = False
-                self._work.notify()
-
-    def put_bars(self, rows: Sequence[tuple[str, str, int, int, int, int, int, int, int, int]],
-                 span: int = 60_000) -> None:
-        table = _bar_table(span)
-        with self._lock:
-            if self._pending >= self._max_pending:
-                self._wait_for_room()
-            if self._refuse is not None:
-                raise StoreError(self._refuse)
-            for cat, sym, ts, o, h, lo, c, vol, turnover, last_exec in rows:
-                per = self._dirty_bars.get((table, cat, sym))
-                if per is None:
-                    per = self._dirty_bars[(table, cat, sym)] = {}
-                if ts not in per:
-                    self._pending += 1
-                per[ts] = (cat, sym, ts, o, h, lo, c, vol, str(turnover), last_exec)
-            if self._writer_idle:
-                self._writer_idle = False
-                self._work.notify()
-
-    def put_records(self, rows: Sequence[tuple[int, str, int, str, str, str, str, int, bytes]]) -> None:
-        with self._lock:
-            if self._pending >= self._max_pending:
-                self._wait_for_room()
-            if self._refuse is not None:
-                raise StoreError(self._refuse)
-            dirty = self._dirty_records
-            for row in rows:
-                per = dirty.get((row[0], row[1]))
-                if per is None:
-                    per = dirty[(row[0], row[1])] = {}
-                if row[2] not in per:
-                    self._pending += 1
-                per[row[2]] = row
-            if self._writer_idle:
-                self._writer_idle = False
-                self._work.notify()
-
-    def _wait_for_room(self) -> None:  # lock held
-        while self._pending >= self._max_pending and self._refuse is None:
-            self._writer_idle = False
-            self._work.notify()
-            self._done.wait()
-
-    def backlog(self) -> int:
-        """Rows put but not yet committed (dirty plus in flight)."""
-        with self._lock:
-            inflight = sum(len(v) for v in self._inflight_orders.values())
-            inflight += sum(len(v) for v in self._inflight_fills.values())
-            inflight += sum(len(v) for v in self._inflight_bars.values())
-            inflight += sum(len(v) for v in self._inflight_records.values())
-            return self._pending + inflight
-
-    def flush(self) -> None:
-        with self._lock:
-            target = self._swap_gen + (1 if self._pending else 0)
-            while self._done_gen < target and self._error is None:
-                if not self._thread.is_alive():
-                    break
-                self._flush_req = True
-                self._writer_idle = False
-                self._work.notify()
-                self._done.wait()
-            if self._error is not None:
-                raise StoreError(f"history writer failed: {self._error!r}") from self._error
-
-    def close(self) -> None:
-        with self._lock:
-            already = self._stopping
-            self._stopping = True
-            if self._refuse is None:
-                self._refuse = "history store is closed"
-            self._work.notify()
-            self._done.notify_all()
-        if already:
-            return
-        self._thread.join()
-        with self._rlock:
-            self._closed = True
-            self._reader.close()
-        if self._error is not None:
-            raise StoreError(f"history writer failed: {self._error!r}") from self._error
-
-    # ---- background writer --------------------------------------------------------------------------
-    def _run(self) -> None:
-        try:
-            while True:
-                with self._lock:
-                    while not self._pending and not self._stopping and not self._flush_req:
-                        self._writer_idle = True
-                        self._work.wait()
-                    self._writer_idle = False
-                    if self._linger and not (self._stopping or self._flush_req) and self._pending < 1000:
-                        self._work.wait(self._linger)  # puts do not notify while we are not idle
-                    busy = self.busy
-                    while (busy is not None and busy() and self._pending < self._defer_below
-                           and not (self._stopping or self._flush_req)):
-                        self._work.wait(0.002)  # yield the CPU to the trading path while it is busy
-                    if self._stopping and not self._pending:
-                        return
-                    orders, fills, bars = self._dirty_orders, self._dirty_fills, self._dirty_bars
-                    self._inflight_orders, self._inflight_fills, self._inflight_bars = orders, fills, bars
-                    self._dirty_orders, self._dirty_fills, self._dirty_bars = {}, {}, {}
-                    recs = self._inflight_records = self._dirty_records
-                    self._dirty_records = {}
-                    self._pending = 0
-                    self._flush_req = False
-                    self._swap_gen += 1
-                    gen = self._swap_gen
-                    self._done.notify_all()  # room again for backpressured putters
-                self._ship(orders, fills, bars, recs)
-                with self._lock:
-                    self._inflight_orders, self._inflight_fills, self._inflight_bars = {}, {}, {}
-                    self._inflight_records = {}
-                    self._done_gen = gen
-                    self._done.notify_all()
-                _release(orders)
-                _release(fills)
-        except BaseException as exc:  # keep the in-flight overlay: its rows stay readable
-            with self._lock:
-                self._error = exc
-                self._refuse = f"history writer failed: {exc!r}"
-                self._done.notify_all()
-        finally:
-            self._stop_writer()
-            with self._lock:
-                self._done.notify_all()
 
     def _ship(self, orders: _Overlay, fills: _Overlay, bars: _BarOverlay, recs: _RecordOverlay) -> None:
         """Hand one batch to the writer process and wait until it is committed."""
@@ -438,17 +213,6 @@ class SQLiteHistoryStore(HistoryStore):
             raise
 
     # ---- reads (event-loop thread) ------------------------------------------------------------------
-    def _overlay(self, dirty: _Overlay, inflight: _Overlay, uid: int) -> dict[int, _Row]:
-        """This user's buffered rows by key, dirty over in-flight; call BEFORE querying SQLite."""
-        with self._lock:
-            older, newer = inflight.get(uid), dirty.get(uid)
-            if not older:
-                return dict(newer) if newer else {}
-            merged = dict(older)
-            if newer:
-                merged.update(newer)
-            return merged
-
     def _read(self, sql: str, params: tuple | list) -> list:
         with self._rlock:
             if self._closed:
@@ -578,13 +342,6 @@ class SQLiteHistoryStore(HistoryStore):
         return self._page(overlay, keep, 2, 8, head, "id", params, bound, limit)
 
     # ---- minute bars ----------------------------------------------------------------------------------
-    def _bar_overlay(self, table: str, cat: str, sym: str) -> dict[int, _Row]:
-        """This book's buffered bars by start, dirty over in-flight; call BEFORE querying the database."""
-        with self._lock:
-            merged = dict(self._inflight_bars.get((table, cat, sym)) or {})
-            merged.update(self._dirty_bars.get((table, cat, sym)) or {})
-            return merged
-
     @staticmethod
     def _bar(cat: str, sym: str, r: Sequence) -> BarRow:
         return BarRow(cat, sym, r[0], r[1], r[2], r[3], r[4], r[5], int(r[6]), r[7])
@@ -637,33 +394,12 @@ class SQLiteHistoryStore(HistoryStore):
         return deleted
 
 
-def _bar_table(span: int) -> str:
-    table = BAR_TABLES.get(span)
-    if table is None:
-        raise ValueError(f"no bars of span {span} ms (spans: {sorted(BAR_TABLES)})")
-    return table
-
 
 def _bar_table_named(table: str) -> str:
     if table not in BAR_TABLES.values():  # only our own names reach the SQL text
         raise ValueError(f"unknown bar table {table!r}")
     return table
 
-
-def _bar_rows(bars: _BarOverlay) -> dict[str, list[_Row]]:
-    out: dict[str, list[_Row]] = {}
-    for (table, _, _), per in bars.items():
-        out.setdefault(table, []).extend(per.values())
-    return out
-
-
-def _release(overlay: _Overlay) -> None:
-    """Free a committed overlay row by row. Dropped at once, a large one (say 900,000 rows after a long
-    burst) is one deallocation that holds the interpreter lock throughout (~0.15 s), stalling the venue."""
-    while overlay:
-        _, per = overlay.popitem()
-        while per:
-            per.popitem()
 
 
 def _writer_process(path: str, pipe: Connection) -> None:
