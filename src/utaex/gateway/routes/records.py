@@ -19,7 +19,7 @@ from ...core.records import OTHER
 from .. import convert
 from .. import params as P
 from ..errors import ApiError, param_error
-from ..venue import LEDGER, POSITION
+from ..fanout import LEDGER, POSITION
 from .trade import history_window
 
 if TYPE_CHECKING:
