@@ -58,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         written = write_bars(data_dir, args.days)
-        venue = UtaexVenue.start(data_dir=data_dir, args=("--no-rate-limit",))
+        venue = UtaexVenue.start(data_dir=data_dir, args=("--no-rate-limit", "--clock", "realtime"))
         try:
             now = int(time.time() * 1000)
             cases = {

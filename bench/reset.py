@@ -68,7 +68,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "venue.toml"
         config.write_text(f"maxOpenOrders = {args.orders}\n")
-        with UtaexVenue.start(args=("--no-rate-limit", "--config", str(config))) as venue:
+        with UtaexVenue.start(args=("--no-rate-limit", "--config", str(config), "--clock", "realtime")) as venue:
             creds = venue.new_user({"USDT": "100000000"})
             timings, fills = [], []
             for run in range(args.runs):

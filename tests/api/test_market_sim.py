@@ -67,7 +67,10 @@ def test_fresh_venue_quotes_and_trades(venue: Server) -> None:
         seen.add(ticker(venue, "SPOT")["lastPrice"])
     assert len(seen) > 1, "the SPOT last price did not change within 15 s"
     fut = ticker(venue, "USDT-FUTURES")
-    assert Decimal(fut["indexPrice"]) > 0 and Decimal(fut["markPrice"]) > 0
+    assert Decimal(fut["indexPrice"]) > 0 and Decimal(fut["markPrice"]) > 0 and fut["fundingRate"] != ""
+    r = venue.admin_http.get("/api/v3/market/candles", params={"category": "SPOT", "symbol": "BTCUSDT",
+                                                                "interval": "1m"})
+    assert r.json()["data"], "no candle bars from the simulated trades"
 
 
 def test_agents_are_users_of_the_reserved_range(venue: Server) -> None:
