@@ -78,6 +78,9 @@ def test_stepped_time_survives_a_restart(tmp_path: Path) -> None:
     ("/admin/v1/clock", {"mode": "step", "extra": 1}),
     ("/admin/v1/clock/advance", {"ms": -1}),
     ("/admin/v1/clock/advance", {"ms": 1000}),  # not stepped
+    ("/admin/v1/prices", {"category": "SPOT", "symbol": "BTCUSDT", "price": "-1"}),
+    ("/admin/v1/prices", {"category": "SPOT", "symbol": "BTCUSDT", "price": "abc"}),
+    ("/admin/v1/prices", {"category": "SPOT", "symbol": "BTCUSDT"}),
 ])
 def test_bad_clock_requests_are_refused(venue: Server, path: str, body: dict) -> None:
     r = venue.admin_http.post(path, json=body)
