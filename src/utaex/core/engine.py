@@ -18,10 +18,11 @@ from typing import Any
 
 import msgspec
 
+from . import accounts, capture, funding, liquidation, market, modify, records, strategy, tick, trading, triggers
 from . import enums as E
 from . import errors as X
-from . import funding, liquidation, market, modify, records, strategy, tick, trading, triggers
 from .book import Book
+from .capture import State
 from .close import close_positions
 from .commands import (
     CancelAll,
@@ -48,44 +49,14 @@ from .commands import (
 )
 from .events import AccountEvent, BookEvent, Event, OrderEvent, PositionEvent
 from .instruments import Instrument, InstrumentSet
-from .ledger import Account, ApiKey, leverage_key
-from .numbers import DP, NumberError, parse_fixed
+from .ledger import Account, ApiKey
 from .order import Order
 from .positions import Position
-from .reset import reset as reset_venue
-from .reset import restore as restore_venue
 
 ID_EPOCH_MS = 1_288_834_974_657
 FIRST_UID = 1_000_000_001
 NOT_FOUND = X.reject(X.ORDER_NOT_FOUND)
 MARGIN, FUTURES, CANCELLED, NORMAL_CANCEL = E.MARGIN, E.FUTURES, E.CANCELLED, E.NORMAL_CANCEL
-
-
-class State(msgspec.Struct):
-    """Everything needed to rebuild an engine (snapshot payload); lists sorted by key."""
-
-    now: int
-    last_id: int
-    last_exec: int
-    next_uid: int
-    seed: int
-    accounts: list[Account]
-    keys: list[ApiKey]
-    orders: list[Order]
-    positions: list[Position]
-    deposits: dict[str, int]
-    fees: dict[str, int]
-    inverse_pnl: dict[str, int]
-    last_price: list[tuple[str, str, int]]
-    settings: dict[str, str] = msgspec.field(default_factory=dict)
-    reset_at: int = 0
-    strategies: list[strategy.Strategy] = []
-    strategy_history: list[strategy.Strategy] = []
-    saved: dict[str, bytes] = {}  # SaveState: name -> snapshot payload (without saved states)
-    prices: list[market.Prices] = []  # index/mark of the futures instruments (core/market.py)
-    funding_history: list[funding.FundingRecord] = []
-    insurance: dict[str, int] = {}  # the insurance fund per coin (core/liquidation.py)
-    fund_days: list[liquidation.FundDay] = []
 
 
 class Engine:
@@ -139,15 +110,15 @@ class Engine:
             CancelAll: self._cancel_all,
             ModifyOrder: lambda cmd: modify.modify_order(self, cmd),
             ModifyBatch: lambda cmd: modify.modify_batch(self, cmd),
-            Deposit: self._deposit,
-            CreateUser: self._create_user,
-            CreateApiKey: self._create_key,
-            SetLeverage: self._set_leverage,
-            SetHoldMode: self._set_hold_mode,
+            Deposit: lambda cmd: accounts.deposit(self, cmd),
+            CreateUser: lambda cmd: accounts.create_user(self, cmd),
+            CreateApiKey: lambda cmd: accounts.create_key(self, cmd),
+            SetLeverage: lambda cmd: accounts.set_leverage(self, cmd),
+            SetHoldMode: lambda cmd: accounts.set_hold_mode(self, cmd),
             ClosePositions: lambda cmd: close_positions(self, cmd),
-            Configure: self._configure,
-            Reset: self._reset,
-            SaveState: self._save_state,
+            Configure: lambda cmd: capture.configure(self, cmd),
+            Reset: lambda cmd: capture.reset(self, cmd),
+            SaveState: lambda cmd: capture.save_state(self, cmd),
             PlaceStrategy: lambda cmd: strategy.place(self, cmd),
             ModifyStrategy: lambda cmd: strategy.modify(self, cmd),
             CancelStrategy: lambda cmd: strategy.cancel(self, cmd),
@@ -425,133 +396,9 @@ class Engine:
             self.end_order(order, E.CANCELLED, E.NORMAL_CANCEL)
         return victims
 
-    # ---- accounts -----------------------------------------------------------------------------------
-    def _create_user(self, cmd: CreateUser) -> Account | X.Reject:
-        if cmd.api_key in self.keys:
-            return X.reject(X.PARAM_ERROR, "apiKey")
-        uid = cmd.uid or self.next_uid
-        if uid in self.accounts:
-            return X.reject(X.PARAM_ERROR, "uid")
-        self.next_uid = max(self.next_uid, uid + 1)
-        acct = self.accounts[uid] = Account(uid)
-        self.user_orders[uid] = {}
-        self.client_oids[uid] = {}
-        self.keys[cmd.api_key] = ApiKey(cmd.api_key, uid, cmd.secret, cmd.passphrase, cmd.read_only,
-                                        cmd.rsa_public_key)
-        return acct
-
-    def _create_key(self, cmd: CreateApiKey) -> ApiKey | X.Reject:
-        if cmd.uid not in self.accounts:
-            return X.reject(X.USER_NOT_FOUND)
-        if cmd.api_key in self.keys:
-            return X.reject(X.PARAM_ERROR, "apiKey")
-        key = self.keys[cmd.api_key] = ApiKey(cmd.api_key, cmd.uid, cmd.secret, cmd.passphrase,
-                                              cmd.read_only, cmd.rsa_public_key)
-        return key
-
-    def _deposit(self, cmd: Deposit) -> Account | X.Reject:
-        acct = self.accounts.get(cmd.uid)
-        if acct is None:
-            return X.reject(X.USER_NOT_FOUND)
-        if cmd.coin not in self.instruments.coins:
-            return X.reject(X.COIN_NOT_FOUND)
-        try:
-            units, exact = parse_fixed(cmd.amount, DP)
-        except NumberError:
-            return X.reject(X.PARAM_ERROR, "amount")
-        if not exact or units <= 0:
-            return X.reject(X.PARAM_ERROR, "amount")
-        asset = acct.asset(cmd.coin)
-        asset.balance += units
-        records.ledger(self, cmd.uid, records.OTHER, "", cmd.coin, records.TRANSFER_IN, units, 0, asset.balance)
-        records.repay(self, cmd.uid, records.OTHER, "", cmd.coin, asset)
-        self.deposits[cmd.coin] = self.deposits.get(cmd.coin, 0) + units
-        acct.deposited[cmd.coin] = acct.deposited.get(cmd.coin, 0) + units
-        self.touched.add(cmd.uid)
-        return acct
-
-    def _set_leverage(self, cmd: SetLeverage) -> int | X.Reject:
-        acct = self.accounts.get(cmd.uid)
-        if acct is None:
-            return X.reject(X.USER_NOT_FOUND)
-        if cmd.category not in E.FUTURES:
-            return X.reject(X.PARAM_ERROR, "category")
-        inst = self.instruments.get(cmd.category, cmd.symbol)
-        if inst is None:
-            return X.reject(X.SYMBOL_NOT_FOUND, cmd.symbol)
-        if cmd.leverage < 1 or cmd.leverage > inst.max_leverage:
-            return X.reject(X.MAX_LEVERAGE)
-        acct.leverage[leverage_key(cmd.category, cmd.symbol)] = cmd.leverage
-        return cmd.leverage
-
-    def _set_hold_mode(self, cmd: SetHoldMode) -> str | X.Reject:
-        acct = self.accounts.get(cmd.uid)
-        if acct is None:
-            return X.reject(X.USER_NOT_FOUND)
-        if cmd.hold_mode not in (E.ONE_WAY, E.HEDGE):
-            return X.reject(X.PARAM_MISSING, cmd.hold_mode or "holdMode")  # live: "Parameter <value> does not exist"
-        if cmd.hold_mode != acct.hold_mode:
-            if any(p.qty for p in self.user_positions.get(cmd.uid, {}).values()):
-                return X.reject(X.POSITION_EXISTS)  # the live venue's code with an open position
-            if acct.open_futures:
-                return X.reject(X.UNSUPPORTED_POSITION_MODE_SWITCH)
-            acct.hold_mode = cmd.hold_mode
-        return acct.hold_mode
-
-    def _configure(self, cmd: Configure) -> str:
-        if cmd.value:
-            self.settings[cmd.key] = cmd.value
-        else:
-            self.settings.pop(cmd.key, None)
-        return cmd.key
-
-    def _reset(self, cmd: Reset) -> int | X.Reject:
-        if cmd.name:
-            payload = self.saved.get(cmd.name)
-            if payload is None:
-                return X.reject(X.PARAM_ERROR, "name")
-            return restore_venue(self, cmd, Engine.from_snapshot(payload, self.instruments,
-                                                                 max_open_spot=self.max_open_spot,
-                                                                 max_open_futures=self.max_open_futures))
-        self.strategies = strategy.StrategyBook()  # no position is left to protect; their history goes too
-        return reset_venue(self, cmd)
-
-    def _save_state(self, cmd: SaveState) -> int | X.Reject:
-        if not cmd.name or len(cmd.name) > 64:
-            return X.reject(X.PARAM_ERROR, "name")
-        saved, self.saved = self.saved, {}
-        try:
-            payload = self.snapshot()
-        finally:
-            self.saved = saved
-        saved[cmd.name] = payload
-        return self.open_order_count()
-
     # ---- state --------------------------------------------------------------------------------------
     def state(self) -> State:
-        live, past = self.strategies.dump()
-        accounts = []
-        for uid in sorted(self.accounts):
-            a = self.accounts[uid]
-            accounts.append(Account(uid, {c: a.assets[c] for c in sorted(a.assets)}, a.hold_mode,
-                                    {k: a.leverage[k] for k in sorted(a.leverage)}, a.open_spot,
-                                    a.open_futures, {c: a.deposited[c] for c in sorted(a.deposited)}))
-        return State(
-            now=self.now, last_id=self.last_id, last_exec=self.last_exec, next_uid=self.next_uid,
-            seed=self.seed, accounts=accounts, keys=[self.keys[k] for k in sorted(self.keys)],
-            orders=sorted((o for mine in self.user_orders.values() for o in mine.values()),
-                          key=lambda o: o.order_id),
-            positions=[self.positions[k] for k in sorted(self.positions)],
-            deposits=dict(sorted(self.deposits.items())), fees=dict(sorted(self.fees.items())),
-            inverse_pnl=dict(sorted(self.inverse_pnl.items())),
-            last_price=sorted((c, s, p) for (c, s), p in self.last_price.items()),
-            settings=dict(sorted(self.settings.items())), reset_at=self.reset_at,
-            strategies=live, strategy_history=past, saved=dict(sorted(self.saved.items())),
-            prices=self.market.dump(),
-            funding_history=[r for k in sorted(self.funding_history) for r in self.funding_history[k]],
-            insurance=dict(sorted(self.insurance.items())),
-            fund_days=[r for c in sorted(self.fund_days) for r in self.fund_days[c]],
-        )
+        return capture.capture(self)
 
     def snapshot(self) -> bytes:
         return msgspec.json.encode(self.state())
@@ -563,30 +410,5 @@ class Engine:
     def from_snapshot(cls, payload: bytes, instruments: InstrumentSet | None = None, **kw: Any) -> Engine:
         st = msgspec.json.decode(payload, type=State)
         eng = cls(instruments, seed=st.seed, **kw)
-        eng.now, eng.last_id, eng.last_exec, eng.next_uid = st.now, st.last_id, st.last_exec, st.next_uid
-        for acct in st.accounts:
-            eng.accounts[acct.uid] = acct
-            eng.user_orders[acct.uid] = {}
-            eng.client_oids[acct.uid] = {}
-        eng.keys = {k.api_key: k for k in st.keys}
-        for order in st.orders:
-            eng.user_orders.setdefault(order.uid, {})[order.order_id] = order
-            eng.client_oids.setdefault(order.uid, {})[order.client_oid] = order
-            if order.in_book:
-                eng.books[eng.instruments.by_key[(order.category, order.symbol)].book_key].add(order)
-        eng.positions = {(p.uid, p.category, p.symbol, p.pos_side): p for p in st.positions}
-        for p in st.positions:
-            eng.user_positions.setdefault(p.uid, {})[(p.category, p.symbol, p.pos_side)] = p
-        eng.deposits, eng.fees, eng.inverse_pnl = st.deposits, st.fees, st.inverse_pnl
-        eng.last_price = {(c, s): p for c, s, p in st.last_price}
-        eng.settings, eng.reset_at = st.settings, st.reset_at
-        eng.saved = dict(st.saved)
-        eng.market.load(st.prices)
-        for rec in st.funding_history:
-            eng.funding_history.setdefault((rec.category, rec.symbol), []).append(rec)
-        eng.insurance = st.insurance
-        for day in st.fund_days:
-            eng.fund_days.setdefault(day.coin, []).append(day)
-        eng.strategies.load(st.strategies, st.strategy_history,
-                            [o.order_id for o in st.orders if o.preset is not None])
+        capture.load(eng, st)
         return eng
