@@ -371,3 +371,21 @@ def test_kill_primary_standby_takes_over_and_old_primary_is_fenced(tmp_path: Pat
                     if o["clientOid"] == "revived"]
     print(f"failover: first write acknowledged by the standby {took:.2f} s after kill -9; "
           f"{load.acked} operations acknowledged")
+
+
+def test_serve_refuses_a_follower_role_without_journal_and_an_unreachable_nats(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def serve(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "utaex", "serve", "--port", "0", "--data-dir",
+                               str(tmp_path / "d"), "--market", "off", *args], capture_output=True, text=True,
+                              timeout=60)
+
+    done = serve("--role", "replica")
+    assert done.returncode == 2 and "--journal nats://" in done.stderr
+    done = serve("--journal", "nats://127.0.0.1:4222/a.b")
+    assert done.returncode == 2 and "stream name" in done.stderr
+    nobody = free_port()  # nothing listens there: the venue gives up with a clear message, never serves
+    done = serve("--journal", f"nats://127.0.0.1:{nobody}/s")
+    assert done.returncode == 3 and f"cannot connect to NATS at nats://127.0.0.1:{nobody}" in done.stdout + done.stderr

@@ -46,7 +46,22 @@ VALID_SHARE = 0.7  # a lease counts as held for this share of its TTL after a re
 RENEW_SHARE = 0.2  # renewed every this share of the TTL
 MAX_MESSAGE = 512 * 1024  # a batch larger than this is split into several messages (NATS' default limit is 1 MB)
 WRONG_LAST_SEQUENCE = 10071
+CONNECT_WAIT = 10.0  # seconds the first connection to NATS may take
 STALL_LIMIT = 10.0  # seconds the venue's event loop may be stuck before the lease is let go
+
+
+async def connect(server: str) -> Any:
+    """A NATS connection that reconnects for ever once made; the first connect gives up after
+    ``CONNECT_WAIT`` seconds with a clear error (the venue then does not start)."""
+    try:
+        import nats
+    except ImportError:
+        raise RuntimeError("--journal nats:// needs nats-py: pip install 'utaex[nats]'") from None
+    try:
+        return await asyncio.wait_for(nats.connect(server, connect_timeout=2, max_reconnect_attempts=-1,
+                                                   reconnect_time_wait=0.2), CONNECT_WAIT)
+    except (TimeoutError, OSError) as exc:
+        raise RuntimeError(f"cannot connect to NATS at {server}: {str(exc) or 'no answer'}") from None
 
 
 class Fenced(RuntimeError):
@@ -126,11 +141,9 @@ class JetStreamJournal:
         self.published = 0  # messages
 
     async def connect(self) -> None:
-        import nats
+        self.nc = await connect(self.url.server)
         from nats.js.api import StorageType, StreamConfig
 
-        self.nc = await nats.connect(self.url.server, connect_timeout=5, max_reconnect_attempts=-1,
-                                     reconnect_time_wait=0.2)
         self.js = self.nc.jetstream(timeout=5)
         try:
             await self.js.stream_info(self.url.stream)
@@ -269,10 +282,7 @@ class Lease:
         await self._there(self._open())
 
     async def _open(self) -> None:
-        import nats
-
-        self._nc = await nats.connect(self.url.server, connect_timeout=5, max_reconnect_attempts=-1,
-                                      reconnect_time_wait=0.2)
+        self._nc = await connect(self.url.server)
         js = self._nc.jetstream(timeout=5)
         try:
             self._kv = await js.key_value(self.url.bucket)
