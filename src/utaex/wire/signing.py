@@ -59,10 +59,19 @@ def prehash(timestamp: str, method: str, request_path: str, query: str, body: by
     return head.encode("utf-8") + tail
 
 
+@lru_cache(maxsize=4096)
+def _keyed(secret: str) -> hmac.HMAC:
+    """HMAC-SHA256 keyed once per secret; each message works on a copy, so the key schedule (two hash
+    blocks) is not redone per request (measured 25-30% less than the one-shot ``hmac.digest`` on a
+    cancel-batch body, docs/decisions.md)."""
+    return hmac.new(secret.encode("utf-8"), digestmod="sha256")
+
+
 def sign_hmac(secret: str, message: bytes) -> str:
     """Base64 of HMAC-SHA256(secret, message)."""
-    digest = hmac.digest(secret.encode("utf-8"), message, "sha256")  # one-shot, in C
-    return base64.b64encode(digest).decode("ascii")
+    mac = _keyed(secret).copy()
+    mac.update(message)
+    return base64.b64encode(mac.digest()).decode("ascii")
 
 
 def verify_hmac(secret: str, message: bytes, signature: str) -> bool:
