@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 HERE = Path(__file__).resolve().parent
 CORE = HERE / "src" / "utaex" / "core"
 # the modules compiled (keep in step with docs/decisions.md); each must also run unchanged as Python
-NATIVE = ["book", "engine", "ledger", "trading"]
+NATIVE = ["book", "engine", "ledger", "settle", "trading"]
 DIRECTIVES = {
     "language_level": "3",
     "annotation_typing": False,  # annotations stay hints (Python semantics); C types come from the .pxd files

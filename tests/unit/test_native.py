@@ -29,7 +29,7 @@ import utaex.core
 from utaex.core import COMPILED
 
 CORE_DIR = Path(utaex.core.__file__).resolve().parent
-NATIVE = ("book", "engine", "ledger", "trading")  # what setup.py compiles
+NATIVE = ("book", "engine", "ledger", "settle", "trading")  # what setup.py compiles
 TWIN = "_utaex_core_pure"
 
 

@@ -4,7 +4,7 @@
 everything runs as pure Python (no compiler at install, or ``UTAEX_PURE=1``).
 """
 
-from . import _native  # first: it decides where book, engine, ledger and trading are loaded from
+from . import _native  # first: it decides where book, engine, ledger, settle and trading are loaded from
 from .commands import (
     CancelAll,
     CancelBatch,

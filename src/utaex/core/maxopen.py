@@ -18,7 +18,8 @@ import msgspec
 
 from . import enums as E
 from . import errors as X
-from .trading import _price_ticks, _qty_lots, futures_fee, margin_per_lot
+from .settle import futures_fee, margin_per_lot
+from .trading import _price_ticks, _qty_lots
 
 if TYPE_CHECKING:
     from .engine import Engine

@@ -32,13 +32,12 @@ from .events import OrderEvent, OrderModified
 from .instruments import Instrument
 from .ledger import can_borrow
 from .order import Order
+from .settle import futures_fee, margin_per_lot
 from .trading import (
     _price_ticks,
     _qty_lots,
     execute,
     funds_needed,
-    futures_fee,
-    margin_per_lot,
     plan,
     to_book,
     valid_client_oid,
