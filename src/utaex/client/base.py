@@ -1,7 +1,7 @@
 """Shared request building for the sync and async clients: signing, envelopes, errors.
 
 Imports only ``utaex.wire`` (never server code), so it works against the real Bitget as well. A call is
-described once as a :class:`Call` (see ``endpoints.py``); the transports in ``sync.py`` and ``aio.py``
+described once as a :class:`Call` (see ``endpoints/``); the transports in ``sync.py`` and ``aio.py``
 only move bytes: :func:`prepare` turns a call into method, URL, headers and body, and :func:`finish`
 turns the HTTP answer into typed data or a :class:`BitgetError`.
 """
