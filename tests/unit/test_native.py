@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import subprocess
@@ -29,7 +30,18 @@ import utaex.core
 from utaex.core import COMPILED
 
 CORE_DIR = Path(utaex.core.__file__).resolve().parent
-NATIVE = ("book", "engine", "ledger", "settle", "trading")  # what setup.py compiles
+
+
+def compiled_by_setup() -> tuple[str, ...]:
+    """setup.py's NATIVE list (read from the file, so the two never drift apart)."""
+    tree = ast.parse((Path(__file__).resolve().parents[2] / "setup.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "NATIVE" for t in node.targets):
+            return tuple(sorted(ast.literal_eval(node.value)))
+    raise AssertionError("setup.py has no NATIVE list")
+
+
+NATIVE = compiled_by_setup()
 TWIN = "_utaex_core_pure"
 
 
