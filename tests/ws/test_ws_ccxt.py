@@ -91,13 +91,17 @@ def test_ccxt_pro_order_book_and_ticker(ws_venue: Server) -> None:
                 await them.create_order(symbol, "limit", "sell", 0.07, 1900 + k)
             await them.create_order(symbol, "market", "buy", 0.1)  # takes one level and part of the next
             rest = await ex.fetch_order_book(symbol, 200)
-            for _ in range(40):  # updates come at most every 50 ms: wait until quiet
-                try:
-                    book = await asyncio.wait_for(ex.watch_order_book(symbol), 0.3)  # ChecksumError on mismatch
-                except TimeoutError:
-                    break
-            assert [b[:2] for b in book["bids"]] == rest["bids"]
-            assert [a[:2] for a in book["asks"]] == rest["asks"]
+            # the updates still on their way (ChecksumError on a mismatch) bring ccxt's book to the REST book:
+            # wait for that, not for a quiet spell, which a loaded machine can fake
+            deadline = asyncio.get_running_loop().time() + 30
+
+            def same() -> bool:
+                return ([b[:2] for b in book["bids"]], [a[:2] for a in book["asks"]]) == (rest["bids"], rest["asks"])
+
+            while not same():
+                left = deadline - asyncio.get_running_loop().time()
+                assert left > 0, f"ccxt's book never matched the REST book: {book['bids'][:3]} {book['asks'][:3]}"
+                book = await asyncio.wait_for(ex.watch_order_book(symbol), left)
             assert book["asks"][0][:2] == [1901, 0.04]
             ticker = await ex.watch_ticker(symbol)
             assert ticker["symbol"] == symbol and ticker["last"] == 1901

@@ -110,9 +110,17 @@ def test_books_snapshot_and_updates_rebuild_the_server_book(ws_venue: Server) ->
                         c.post("/api/v3/trade/cancel-batch",
                                [{"category": CAT, "symbol": SYMBOL, "orderId": o} for o in victims])
                     await drain()
-                # quiet now: the rebuilt book equals the REST book
+                # every change is made: the updates (each checked by its checksum) rebuild the REST book. Wait
+                # for that, not for a quiet spell (on a loaded machine a late update can follow a long pause),
+                # then make sure nothing that arrives afterwards moves it
+                final = rest_book(ws_venue, CAT, SYMBOL)
+                deadline = asyncio.get_running_loop().time() + 30
+                while book.decimals() != final:
+                    left = deadline - asyncio.get_running_loop().time()
+                    assert left > 0, f"the pushed book never matched the REST book: {book.decimals()} != {final}"
+                    book.apply(await recv(ws, left))
                 await drain(0.2)
-                assert book.decimals() == rest_book(ws_venue, CAT, SYMBOL)
+                assert book.decimals() == final
                 return book
 
         book = asyncio.run(main())

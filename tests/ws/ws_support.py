@@ -34,7 +34,8 @@ def login_frame(creds: dict[str, str], ts: str | None = None, **override: str) -
     return json.dumps({"op": "login", "args": [args], "url": "ws://ignored"})
 
 
-async def recv(ws: ClientConnection, timeout: float = 5.0) -> Msg:
+# The default deadlines only end a hang: a message that is due arrives long before them, also on a loaded machine.
+async def recv(ws: ClientConnection, timeout: float = 20.0) -> Msg:
     raw = await asyncio.wait_for(ws.recv(), timeout)
     return raw if raw == "pong" else json.loads(raw)
 
@@ -56,7 +57,7 @@ async def subscribe(ws: ClientConnection, *args: dict[str, str], snapshots: int 
     return out
 
 
-async def collect(ws: ClientConnection, until: Callable[[list[Msg]], bool], timeout: float = 5.0) -> list[Msg]:
+async def collect(ws: ClientConnection, until: Callable[[list[Msg]], bool], timeout: float = 20.0) -> list[Msg]:
     """Messages received until ``until(messages)`` holds (fails on timeout)."""
     got: list[Msg] = []
     deadline = asyncio.get_running_loop().time() + timeout
@@ -67,7 +68,7 @@ async def collect(ws: ClientConnection, until: Callable[[list[Msg]], bool], time
     return got
 
 
-async def collect_orders(ws: ClientConnection, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+async def collect_orders(ws: ClientConnection, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
     """The first ``count`` order documents pushed (other messages are skipped)."""
     docs: list[dict[str, Any]] = []
     deadline = asyncio.get_running_loop().time() + timeout
