@@ -1,0 +1,126 @@
+"""Typed request bodies of the Bitget UTA v3 endpoints utaex serves.
+
+These structs are what the gateway decodes POST bodies with and what ``/openapi.json`` is generated
+from; our client builds the same structs. Every field of a Bitget body is a string, as Bitget documents.
+The gateway reads Bitget bodies as the live venue does (gateway/bodies.py): unknown fields are ignored
+and a JSON number where a string is expected is read as its exact decimal text; booleans, objects and
+arrays there stay a parameter error. The admin API's bodies (``_AdminBody``) are strict: an unknown field
+or a wrong type is refused.
+
+The ``*Query`` structs describe the query parameters of the GET endpoints (``/openapi.json`` lists
+them); the gateway reads those parameters one by one and checks each as the field's description says.
+
+Two modules: ``bodies`` (POST bodies) and ``queries`` (GET parameters); every name is re-exported here.
+"""
+
+from __future__ import annotations
+
+from .bodies import (
+    AdvanceRequest,
+    CancelBatchItem,
+    CancelBatchRequest,
+    CancelOrderRequest,
+    CancelStrategyRequest,
+    CancelSymbolRequest,
+    ClockRequest,
+    ClosePositionsRequest,
+    CountdownRequest,
+    CreateKeyRequest,
+    CreateUserRequest,
+    DepositRequest,
+    FaultRequest,
+    IndexQuoteBody,
+    MarketTickRequest,
+    MaxOpenRequest,
+    ModifyBatchRequest,
+    ModifyOrderRequest,
+    ModifyStrategyRequest,
+    PlaceBatchRequest,
+    PlaceOrderRequest,
+    PlaceStrategyRequest,
+    PriceRequest,
+    ResetRequest,
+    SaveStateRequest,
+    SetHoldModeRequest,
+    SetLeverageRequest,
+)
+from .queries import (
+    AdminUsersQuery,
+    AuditQuery,
+    CandlesQuery,
+    CoinsQuery,
+    CurrentFundRateQuery,
+    FeeRateQuery,
+    FillsQuery,
+    FinancialRecordsQuery,
+    FundingAssetsQuery,
+    FuturesQuery,
+    HistoryFundRateQuery,
+    HistoryOrdersQuery,
+    HistoryStrategyQuery,
+    InstrumentsQuery,
+    MarginLoansQuery,
+    OrderBookQuery,
+    OrderInfoQuery,
+    PositionHistoryQuery,
+    PositionQuery,
+    PositionTierQuery,
+    PublicFillsQuery,
+    RiskReserveQuery,
+    UnfilledOrdersQuery,
+    UnfilledStrategyQuery,
+)
+
+__all__ = [
+    "AdminUsersQuery",
+    "AdvanceRequest",
+    "AuditQuery",
+    "CancelBatchItem",
+    "CancelBatchRequest",
+    "CancelOrderRequest",
+    "CancelStrategyRequest",
+    "CancelSymbolRequest",
+    "CandlesQuery",
+    "ClockRequest",
+    "ClosePositionsRequest",
+    "CoinsQuery",
+    "CountdownRequest",
+    "CreateKeyRequest",
+    "CreateUserRequest",
+    "CurrentFundRateQuery",
+    "DepositRequest",
+    "FaultRequest",
+    "FeeRateQuery",
+    "FillsQuery",
+    "FinancialRecordsQuery",
+    "FundingAssetsQuery",
+    "FuturesQuery",
+    "HistoryFundRateQuery",
+    "HistoryOrdersQuery",
+    "HistoryStrategyQuery",
+    "IndexQuoteBody",
+    "InstrumentsQuery",
+    "MarginLoansQuery",
+    "MarketTickRequest",
+    "MaxOpenRequest",
+    "ModifyBatchRequest",
+    "ModifyOrderRequest",
+    "ModifyStrategyRequest",
+    "OrderBookQuery",
+    "OrderInfoQuery",
+    "PlaceBatchRequest",
+    "PlaceOrderRequest",
+    "PlaceStrategyRequest",
+    "PositionHistoryQuery",
+    "PositionQuery",
+    "PositionTierQuery",
+    "PriceRequest",
+    "PublicFillsQuery",
+    "ResetRequest",
+    "RiskReserveQuery",
+    "SaveStateRequest",
+    "SetHoldModeRequest",
+    "SetLeverageRequest",
+    "UnfilledOrdersQuery",
+    "UnfilledStrategyQuery",
+]
