@@ -11,18 +11,37 @@ from ws_support import pro_exchange
 
 from support import Server
 
-SUBSCRIBED = 0.5  # seconds for a watch_* subscription to be in place before the action it should see
+
+def acked_topics(ex: Any) -> set[str]:
+    """The topics the venue acknowledged a subscription to on ``ex``'s connections, as ccxt receives the acks
+    (ccxt's own handler still handles every message). Call before ``ex`` opens a connection."""
+    acked: set[str] = set()
+    handle = ex.handle_message
+
+    def spy(client: Any, message: Any) -> Any:
+        if isinstance(message, dict) and message.get("event") == "subscribe":
+            acked.add(str(message.get("arg", {}).get("topic")))
+        return handle(client, message)
+
+    ex.handle_message = spy
+    return acked
 
 
-async def next_update(ex: Any, method: str, action: Any, *args: Any, until: Any = None, timeout: float = 10) -> Any:
-    """Start ``ex.<method>(*args)``, perform ``action()`` once subscribed, return the first result that
-    satisfies ``until`` (any result when None)."""
+async def next_update(ex: Any, method: str, action: Any, *args: Any, subscribed: tuple[set[str], str],
+                      until: Any = None, timeout: float = 30) -> Any:
+    """Start ``ex.<method>(*args)``, perform ``action()`` once the venue acknowledged the subscription
+    (``subscribed``: ``acked_topics(ex)`` and the topic), return the first result that satisfies ``until``
+    (any result when None). ``timeout`` only ends a hang."""
     task = asyncio.ensure_future(getattr(ex, method)(*args))
-    await asyncio.sleep(SUBSCRIBED)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    acked, topic = subscribed
+    while topic not in acked:
+        assert loop.time() < deadline and not task.done(), f"no subscribe ack for {topic!r}: {task}"
+        await asyncio.sleep(0.01)
     await action()
-    deadline = asyncio.get_running_loop().time() + timeout
     while True:
-        result = await asyncio.wait_for(task, max(0.1, deadline - asyncio.get_running_loop().time()))
+        result = await asyncio.wait_for(task, max(0.1, deadline - loop.time()))
         if until is None or until(result):
             return result
         task = asyncio.ensure_future(getattr(ex, method)(*args))
@@ -33,6 +52,7 @@ def test_ccxt_pro_private_streams(ws_venue: Server) -> None:
 
     async def main() -> None:
         maker, taker = pro_exchange(ws_venue, maker_creds), pro_exchange(ws_venue, taker_creds)
+        maker_acks, taker_acks = acked_topics(maker), acked_topics(taker)
         try:
             await maker.load_markets()
             await taker.load_markets()
@@ -44,14 +64,14 @@ def test_ccxt_pro_private_streams(ws_venue: Server) -> None:
             async def place() -> None:
                 placed["o"] = await maker.create_order("ETH/USDT", "limit", "sell", 0.5, 2500)
 
-            orders = await next_update(maker, "watch_orders", place)
+            orders = await next_update(maker, "watch_orders", place, subscribed=(maker_acks, "order"))
             assert [(o["id"], o["status"], o["symbol"], o["side"], o["amount"], o["price"]) for o in orders] == [
                 (placed["o"]["id"], "open", "ETH/USDT", "sell", 0.5, 2500)]
 
             async def take() -> None:
                 placed["t"] = await taker.create_order("ETH/USDT", "limit", "buy", 0.2, 2500)
 
-            trades = await next_update(taker, "watch_my_trades", take)
+            trades = await next_update(taker, "watch_my_trades", take, subscribed=(taker_acks, "fill"))
             [trade] = trades
             assert trade["order"] == placed["t"]["id"] and trade["symbol"] == "ETH/USDT"
             assert (trade["side"], trade["price"], trade["amount"], trade["takerOrMaker"]) == ("buy", 2500, 0.2,
@@ -64,7 +84,7 @@ def test_ccxt_pro_private_streams(ws_venue: Server) -> None:
             async def cancel() -> None:
                 await maker.cancel_order(placed["o"]["id"], "ETH/USDT")
 
-            orders = await next_update(maker, "watch_orders", cancel,
+            orders = await next_update(maker, "watch_orders", cancel, subscribed=(maker_acks, "order"),
                                        until=lambda os: os[-1]["status"] == "canceled")
             last = orders[-1]
             assert last["id"] == placed["o"]["id"] and last["filled"] == 0.2 and last["remaining"] == 0.3
