@@ -15,12 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from ui_support import FUNDING
 
 from support import Server, start_server
 
 CHROMIUM = os.environ.get("UTAEX_CHROMIUM", "/usr/bin/chromium")
+# Waits end on their condition; the deadlines (Playwright's defaults: 5 s for ``expect``, 30 s for actions, here
+# 10 s) only end a hang, and a busy machine can take longer than 5 s to render a push or a poll.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -82,7 +86,7 @@ def console() -> ConsoleLog:
 def page(browser: Any, console: ConsoleLog) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     pg.on("console", lambda m: console.entries.append((f"console.{m.type}", f"{m.text} {m.location.get('url', '')}")))
     pg.on("pageerror", lambda e: console.entries.append(("pageerror", str(e))))
     cdp = context.new_cdp_session(pg)
