@@ -53,6 +53,21 @@ def test_time_never_goes_back_and_speed_scales_real_time() -> None:
         asyncio.run(VirtualClock().advance(1))  # not stepped
 
 
+def test_real_time_reads_the_wall_clocks_milliseconds() -> None:
+    """A real-time venue stamps what a client reading the same wall clock reads, never a millisecond behind
+    (a client's timestamp taken before a request is <= the venue's stamp of it), also after a restart."""
+    wall = [1000.0007]  # the anchor falls inside a millisecond
+    clock = VirtualClock(wall=lambda: wall[0])
+    for w in (1000.0019, 1000.0023, 1000.9999, 1003.25):
+        wall[0] = w
+        assert clock.now_ms() == int(w * 1000), w
+    restarted = VirtualClock(wall=lambda: wall[0])
+    wall[0] = 1004.0006
+    restarted.restore(REALTIME, 1.0, at=1_003_250)  # the journal's newest stamp is older than the wall clock
+    wall[0] = 1004.0021
+    assert restarted.now_ms() == 1_004_002
+
+
 def test_cancelled_timers_do_not_run() -> None:
     clock = VirtualClock(wall=lambda: 5.0)
     clock.set_mode(STEP)

@@ -57,7 +57,8 @@ class VirtualClock:
         self.mode = REALTIME
         self.speed = 1.0
         self._v0 = int(wall() * 1000)  # virtual ms at the anchor
-        self._w0 = wall()  # wall seconds at the anchor
+        self._w0 = self._v0 / 1000  # wall seconds at the anchor: the instant v0 names, so that real time reads
+        # as the wall clock's own milliseconds (a second reading of the wall would put the clock up to 1 ms behind)
         self._last = 0
         self._timers: list[Timer] = []
         self._seq = itertools.count()
@@ -98,10 +99,11 @@ class VirtualClock:
     def restore(self, mode: str, speed: float, at: int) -> None:
         """At start-up, from the journaled clock: the same mode and speed; time resumes at ``at`` in step
         mode, at the later of ``at`` and the wall clock in real time."""
-        wall_ms = int(self._wall() * 1000)
+        wall = self._wall()
+        wall_ms = int(wall * 1000)
         self.mode, self.speed = mode, speed
         self._v0 = max(at, self._last, wall_ms if mode == REALTIME else at)
-        self._w0 = self._wall()
+        self._w0 = wall_ms / 1000 if self._v0 == wall_ms else wall  # on the wall clock's ms, as in __init__
         self._last = self._v0
 
     def start_at(self, mode: str, speed: float, at: int) -> None:
