@@ -4,7 +4,7 @@ ccxt is used unchanged: the only adaptation is pointing every REST section URL a
 (``conftest.point_at``). Two users trade with each other, so every fill, fee, balance and position
 asserted below is what the venue computed, read back through ccxt's own parsers.
 
-Known ccxt behaviours the assertions follow (``shared/reference/ccxt-uta-notes.md`` §5, §8, §9):
+Known ccxt behaviours the assertions follow (the project's ccxt UTA notes, ccxt-uta-notes.md §5, §8, §9):
 - create/cancel calls return only ids (``status`` None); the state is read back with fetch_order.
 - a spot market buy's ``amount`` is a quote amount (UTA semantics), and its parsed ``amount`` is None.
 - fees come out negated, and spot order fees have ``currency`` None (ccxt uses the market's settle).
